@@ -1,0 +1,281 @@
+#include "server/ledger/ledger.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "crypto/formats.h"
+#include "server/ledger/key_policy.h"
+#include "server/ledger/proto_time.h"
+#include "server/ledger/startup_check.h"
+
+namespace lineage {
+
+// One AppendEvents call in flight: verification results fill in from the
+// pool; the last verifier hands the batch to the writer.
+struct Ledger::AppendState {
+  const v1::AppendEventsRequest* request;
+  Done<v1::AppendEventsResponse> done;
+  std::vector<absl::StatusOr<VerifiedEvent>> verified;
+  std::atomic<int> chunks_left{0};
+};
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options,
+                                                     Ed25519PrivateKey log_key) {
+  std::unique_ptr<Ledger> ledger(new Ledger());
+  ledger->options_ = options;
+  ledger->clock_ = options.clock != nullptr ? options.clock : &ledger->system_clock_;
+  ASSIGN_OR_RETURN(ledger->db_, Database::Open({.path = options.data_dir,
+                                                .block_cache_bytes = options.block_cache_bytes}));
+  ledger->store_ = std::make_unique<LogStore>(*ledger->db_);
+  RETURN_IF_ERROR(ledger->store_->CheckOrInitFormat());
+  ASSIGN_OR_RETURN(ledger->registry_, KeyRegistry::Load(*ledger->store_));
+  ledger->signer_ = std::make_unique<CheckpointSigner>(options.origin, std::move(log_key));
+
+  ASSIGN_OR_RETURN(StartupState start, CheckLogAtStartup(*ledger->store_, *ledger->signer_));
+  if (start.checkpoint_is_new) {
+    WriteBatch batch(*ledger->db_);
+    ledger->store_->PutCheckpoint(batch, start.checkpoint->note);
+    RETURN_IF_ERROR(ledger->db_->Write(batch, /*sync=*/true));
+  }
+  ledger->write_refusal_ = start.write_refusal;
+  if (!start.write_refusal.ok()) LOG_ERROR(start.write_refusal.message());
+
+  const int threads = options.verify_threads > 0
+                          ? options.verify_threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ledger->pool_ = std::make_unique<WorkerPool>(threads);
+  ledger->writer_ = std::make_unique<LogWriter>(
+      *ledger->store_, *ledger->registry_, *ledger->signer_, *ledger->clock_,
+      std::move(start.frontier), std::move(start.checkpoint), LogWriter::Options());
+  if (!start.write_refusal.ok()) ledger->writer_->RefuseWrites(start.write_refusal);
+  ledger->reader_ = std::make_unique<LogReader>(*ledger->store_, *ledger->writer_,
+                                                LogReader::Limits());
+  return ledger;
+}
+
+Ledger::~Ledger() {
+  absl::MutexLock lock(&ops_mu_);
+  ops_mu_.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &ops_in_flight_));
+}
+
+void Ledger::BeginOperation() {
+  absl::MutexLock lock(&ops_mu_);
+  ++ops_in_flight_;
+}
+
+void Ledger::EndOperation() {
+  absl::MutexLock lock(&ops_mu_);
+  --ops_in_flight_;
+}
+
+void Ledger::AppendEvents(const v1::AppendEventsRequest& request,
+                          Done<v1::AppendEventsResponse> done) {
+  const int n = request.events_size();
+  if (n == 0) {
+    std::move(done)(absl::InvalidArgumentError("events: empty batch, want 1 or more events"));
+    return;
+  }
+  if (n > options_.max_batch_events) {
+    std::move(done)(absl::ResourceExhaustedError(absl::StrCat(
+        "events: got ", n, " in one batch, max ", options_.max_batch_events,
+        "; split the batch or use StreamEvents")));
+    return;
+  }
+  if (!write_refusal_.ok()) {
+    std::move(done)(write_refusal_);
+    return;
+  }
+  BeginOperation();
+  auto state = std::make_shared<AppendState>();
+  state->request = &request;
+  state->done = std::move(done);
+  state->verified.resize(n, absl::UnknownError("not verified"));
+  const int chunk = std::max(4, (n + pool_->size() - 1) / pool_->size());
+  const int chunks = (n + chunk - 1) / chunk;
+  state->chunks_left.store(chunks);
+  const absl::Time now = clock_->Now();
+  const VerifyLimits limits{options_.max_payload_bytes};
+  for (int begin = 0; begin < n; begin += chunk) {
+    const int end = std::min(n, begin + chunk);
+    pool_->Schedule([this, state, begin, end, now, limits] {
+      for (int i = begin; i < end; ++i) {
+        state->verified[i] = VerifySignedEvent(state->request->events(i), *registry_, now, limits);
+      }
+      if (state->chunks_left.fetch_sub(1) == 1) SubmitVerified(state);
+    });
+  }
+}
+
+namespace {
+
+void FillRejected(v1::Receipt& receipt, const absl::Status& status) {
+  receipt.set_status(v1::RECEIPT_STATUS_REJECTED);
+  receipt.set_error_code(static_cast<int32_t>(status.code()));
+  receipt.set_error_message(std::string(status.message()));
+}
+
+void FillAppended(v1::Receipt& receipt, const AppendOutcome& o) {
+  if (o.kind == AppendOutcome::Kind::kRejected) {
+    FillRejected(receipt, o.error);
+    return;
+  }
+  receipt.set_status(o.kind == AppendOutcome::Kind::kAccepted ? v1::RECEIPT_STATUS_ACCEPTED
+                                                              : v1::RECEIPT_STATUS_DUPLICATE);
+  receipt.set_log_index(o.index);
+  receipt.set_leaf_hash(std::string(HashBytes(o.leaf_hash)));
+  receipt.set_leaf(o.leaf);
+  receipt.set_salt(o.salt);
+  *receipt.mutable_integrated_time() = ProtoTimeFromMicros(o.integrated_time_micros);
+}
+
+}  // namespace
+
+void Ledger::SubmitVerified(std::shared_ptr<AppendState> state) {
+  const bool atomic = state->request->atomic();
+  std::vector<VerifiedEvent> verified;
+  std::vector<int> positions;
+  for (size_t i = 0; i < state->verified.size(); ++i) {
+    absl::StatusOr<VerifiedEvent>& v = state->verified[i];
+    if (v.ok()) {
+      positions.push_back(static_cast<int>(i));
+      verified.push_back(*std::move(v));
+    } else if (atomic) {
+      absl::Status first = v.status();
+      std::move(state->done)(absl::Status(
+          first.code(), absl::StrCat("atomic batch refused, nothing appended: event ", i, ": ",
+                                     first.message())));
+      EndOperation();
+      return;
+    }
+  }
+  std::vector<v1::Receipt> event_ids(state->verified.size());
+  for (size_t p = 0; p < positions.size(); ++p) {
+    event_ids[positions[p]].set_event_id(verified[p].event.event_id());
+    event_ids[positions[p]].set_namespace_(verified[p].event.namespace_());
+  }
+  auto finish = [this, state, positions = std::move(positions), event_ids = std::move(event_ids)](
+                    absl::StatusOr<std::vector<AppendOutcome>> outcomes,
+                    std::shared_ptr<const PublishedCheckpoint> checkpoint) mutable {
+    pool_->Schedule([this, state, positions = std::move(positions),
+                     event_ids = std::move(event_ids), outcomes = std::move(outcomes),
+                     checkpoint = std::move(checkpoint)]() mutable {
+      if (!outcomes.ok()) {
+        std::move(state->done)(outcomes.status());
+        EndOperation();
+        return;
+      }
+      v1::AppendEventsResponse response;
+      for (size_t i = 0; i < state->verified.size(); ++i) {
+        v1::Receipt* receipt = response.add_receipts();
+        *receipt = std::move(event_ids[i]);
+        if (!state->verified[i].ok()) FillRejected(*receipt, state->verified[i].status());
+      }
+      for (size_t p = 0; p < positions.size(); ++p) {
+        FillAppended(*response.mutable_receipts(positions[p]), (*outcomes)[p]);
+      }
+      if (checkpoint != nullptr) *response.mutable_checkpoint() = ToProto(*checkpoint);
+      std::move(state->done)(std::move(response));
+      EndOperation();
+    });
+  };
+  if (verified.empty()) {
+    std::move(finish)(std::vector<AppendOutcome>(), writer_->latest_checkpoint());
+    return;
+  }
+  writer_->AppendEvents(std::move(verified), atomic, std::move(finish));
+}
+
+void Ledger::RegisterKey(const v1::RegisterKeyRequest& request, std::string actor,
+                         Done<v1::ProducerKey> done) {
+  auto fail = [&](absl::Status s) { std::move(done)(std::move(s)); };
+  if (!write_refusal_.ok()) return fail(write_refusal_);
+  absl::StatusOr<Ed25519PublicKey> key =
+      !request.public_key().empty() && !request.public_key_pem().empty()
+          ? absl::InvalidArgumentError("give public_key or public_key_pem, not both")
+      : !request.public_key().empty() ? Ed25519PublicKey::FromRaw(request.public_key())
+      : !request.public_key_pem().empty()
+          ? Ed25519PublicKey::FromPem(request.public_key_pem())
+          : absl::InvalidArgumentError("public_key: missing (give 32 raw bytes or a PEM block)");
+  if (!key.ok()) return fail(key.status());
+  if (request.namespaces_size() == 0) {
+    return fail(absl::InvalidArgumentError(
+        "namespaces: empty, want at least one namespace or pattern the key may write"));
+  }
+  for (int i = 0; i < request.namespaces_size(); ++i) {
+    absl::Status valid =
+        ValidateNamespacePattern(request.namespaces(i), absl::StrCat("namespaces[", i, "]"));
+    if (!valid.ok()) return fail(valid);
+  }
+  for (auto [has, t, field] : {std::tuple(request.has_not_before(), &request.not_before(), "not_before"),
+                               std::tuple(request.has_not_after(), &request.not_after(), "not_after")}) {
+    if (!has) continue;
+    absl::Status valid = ValidateProtoTime(*t, field);
+    if (!valid.ok()) return fail(valid);
+  }
+  if (request.has_not_before() && request.has_not_after() &&
+      FromProtoTime(request.not_after()) <= FromProtoTime(request.not_before())) {
+    return fail(absl::InvalidArgumentError("not_after: must be after not_before"));
+  }
+  if (request.owner().size() > 512 || request.description().size() > 2048) {
+    return fail(absl::InvalidArgumentError("owner (max 512 bytes) or description (max 2048) too long"));
+  }
+  KeyChangeRequest change;
+  change.type = KeyChangeRequest::Type::kRegister;
+  change.actor = std::move(actor);
+  change.key.set_key_id(KeyId::Of(*key).ToHex());
+  change.key.set_public_key(key->raw());
+  *change.key.mutable_namespaces() = request.namespaces();
+  if (request.has_not_before()) *change.key.mutable_not_before() = request.not_before();
+  if (request.has_not_after()) *change.key.mutable_not_after() = request.not_after();
+  change.key.set_owner(request.owner());
+  change.key.set_description(request.description());
+  BeginOperation();
+  writer_->ChangeKey(std::move(change), [this, done = std::move(done)](
+                                            absl::StatusOr<v1::ProducerKey> key) mutable {
+    if (key.ok()) key->set_state(KeyStateAt(*key, clock_->Now()));
+    std::move(done)(std::move(key));
+    EndOperation();
+  });
+}
+
+void Ledger::RevokeKey(const v1::RevokeKeyRequest& request, std::string actor,
+                       Done<v1::ProducerKey> done) {
+  if (!write_refusal_.ok()) return std::move(done)(write_refusal_);
+  absl::StatusOr<KeyId> id = KeyId::FromHex(request.key_id());
+  if (!id.ok()) return std::move(done)(id.status());
+  if (request.reason().empty() || request.reason().size() > 1024) {
+    return std::move(done)(absl::InvalidArgumentError(
+        "reason: want 1 to 1024 characters saying why the key is revoked"));
+  }
+  KeyChangeRequest change;
+  change.type = KeyChangeRequest::Type::kRevoke;
+  change.actor = std::move(actor);
+  change.key.set_key_id(id->ToHex());
+  change.key.set_revocation_reason(request.reason());
+  BeginOperation();
+  writer_->ChangeKey(std::move(change), [this, done = std::move(done)](
+                                            absl::StatusOr<v1::ProducerKey> key) mutable {
+    if (key.ok()) key->set_state(KeyStateAt(*key, clock_->Now()));
+    std::move(done)(std::move(key));
+    EndOperation();
+  });
+}
+
+absl::StatusOr<v1::ListKeysResponse> Ledger::ListKeys(const v1::ListKeysRequest& request) const {
+  v1::ListKeysResponse out;
+  const absl::Time now = clock_->Now();
+  for (const auto& key : registry_->List()) {
+    const v1::KeyState state = KeyStateAt(key->record, now);
+    if (state != v1::KEY_STATE_ACTIVE && !request.include_inactive()) continue;
+    v1::ProducerKey* added = out.add_keys();
+    *added = key->record;
+    added->set_state(state);
+  }
+  return out;
+}
+
+}  // namespace lineage

@@ -1,0 +1,118 @@
+// Ledger: the signed-event ledger as one object. It opens the data
+// directory, checks the log at start, and runs ingestion (parallel
+// verification on a worker pool, then the single group-committing log
+// writer), the key registry, and the log's read side.
+//
+// Requests and responses are the API v1 protos, so the gRPC service layer
+// only converts statuses. Writes are asynchronous: `done` runs on a worker
+// thread once the outcome is durable (or refused). Reads are synchronous.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(options));
+//   ledger->AppendEvents(request, [](absl::StatusOr<v1::AppendEventsResponse> r) { ... });
+//
+// Thread-safety: all methods are safe to call concurrently. For async
+// methods, `request` must stay valid until `done` has been called.
+#ifndef LINEAGE_SERVER_LEDGER_LEDGER_H_
+#define LINEAGE_SERVER_LEDGER_LEDGER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "crypto/ed25519.h"
+#include "lineage/v1/ingest.pb.h"
+#include "lineage/v1/keys.pb.h"
+#include "lineage/v1/log.pb.h"
+#include "server/ledger/checkpoint_signer.h"
+#include "server/ledger/key_registry.h"
+#include "server/ledger/log_reader.h"
+#include "server/ledger/log_writer.h"
+#include "server/ledger/worker_pool.h"
+#include "storage/database.h"
+#include "storage/log_store.h"
+
+namespace lineage {
+
+struct LedgerOptions {
+  // RocksDB directory; created if missing.
+  std::string data_dir;
+  // Checkpoint origin and log key name, e.g. "ledger.example.com/prod".
+  std::string origin = "lineage-ledger.local/dev";
+  // Threads verifying signatures; 0 means one per core.
+  int verify_threads = 0;
+  // Most events in one AppendEvents request.
+  int max_batch_events = 1000;
+  // Largest accepted event payload.
+  size_t max_payload_bytes = 1 << 20;
+  // Time source; null means the system clock. Must outlive the ledger.
+  const Clock* clock = nullptr;
+  size_t block_cache_bytes = 256 << 20;
+};
+
+class Ledger {
+ public:
+  template <typename T>
+  using Done = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
+
+  // Opens the ledger with `log_key` as its checkpoint-signing key.
+  // UNAVAILABLE if the directory cannot be opened. An integrity failure does
+  // not fail Open: the ledger serves reads and refuses writes, and
+  // write_refusal() says why.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const LedgerOptions& options,
+                                                      Ed25519PrivateKey log_key);
+  // Waits for every asynchronous operation to finish, then closes.
+  ~Ledger();
+
+  // See IngestService.AppendEvents (proto/lineage/v1/ingest.proto).
+  void AppendEvents(const v1::AppendEventsRequest& request, Done<v1::AppendEventsResponse> done);
+
+  // See KeyService (proto/lineage/v1/keys.proto). `actor` is the principal
+  // recorded in the log entry.
+  void RegisterKey(const v1::RegisterKeyRequest& request, std::string actor,
+                   Done<v1::ProducerKey> done);
+  void RevokeKey(const v1::RevokeKeyRequest& request, std::string actor,
+                 Done<v1::ProducerKey> done);
+  absl::StatusOr<v1::ListKeysResponse> ListKeys(const v1::ListKeysRequest& request) const;
+
+  // The log's read side.
+  const LogReader& log() const { return *reader_; }
+
+  // OK, or why writes are refused.
+  absl::Status write_refusal() const { return write_refusal_; }
+
+  // The verifier key clients pin: "<origin>+<key ID>+<base64 key>".
+  std::string VerifierKey() const { return signer_->VerifierKey(); }
+  const std::string& origin() const { return signer_->origin(); }
+
+ private:
+  struct AppendState;
+  Ledger() = default;
+  void SubmitVerified(std::shared_ptr<AppendState> state);
+  // Counts asynchronous operations so the destructor can wait for them.
+  void BeginOperation();
+  void EndOperation();
+
+  LedgerOptions options_;
+  SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<LogStore> store_;
+  std::unique_ptr<KeyRegistry> registry_;
+  std::unique_ptr<CheckpointSigner> signer_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<LogWriter> writer_;
+  std::unique_ptr<LogReader> reader_;
+  absl::Status write_refusal_;
+
+  absl::Mutex ops_mu_;
+  int ops_in_flight_ ABSL_GUARDED_BY(ops_mu_) = 0;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_SERVER_LEDGER_LEDGER_H_

@@ -1,0 +1,134 @@
+// lineaged: the Lineage Ledger server.
+//
+// With no flags it runs the embedded development default: data in
+// ./lineage-data, a log key and a development producer key created on first
+// start, plaintext gRPC on 127.0.0.1:50051 with reflection and health.
+#include <pthread.h>
+#include <signal.h>
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "crypto/key_id.h"
+#include "server/ledger/ledger.h"
+#include "server/log_key.h"
+#include "server/service/ledger_server.h"
+
+ABSL_FLAG(std::string, data_dir, "lineage-data", "Directory of the ledger's RocksDB data.");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve gRPC on (host:port).");
+ABSL_FLAG(std::string, origin, "lineage-ledger.local/dev",
+          "Checkpoint origin: the log's name, also the log key's name in signed notes.");
+ABSL_FLAG(std::string, log_key_file, "",
+          "PKCS #8 PEM Ed25519 key that signs checkpoints (default <data_dir>/keys/log.pem).");
+ABSL_FLAG(bool, dev_keys, true,
+          "Development default: create the log key if missing, and create and register a "
+          "producer key for every namespace at <data_dir>/keys/dev-producer.pem. Turn off in "
+          "production.");
+ABSL_FLAG(int, verify_threads, 0, "Signature verification threads (0: one per core).");
+ABSL_FLAG(int, shutdown_grace_seconds, 30,
+          "On SIGTERM/SIGINT, how long calls in flight may take to finish.");
+
+namespace lineage {
+namespace {
+
+// SIGTERM and SIGINT are blocked in every thread and taken by sigwait() in
+// one, so shutdown runs as ordinary code (no async-signal-safety limits).
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+int Run() {
+  const sigset_t stop_signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // Before any thread starts.
+
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  const std::string key_dir = absl::StrCat(data_dir, "/keys");
+  const bool dev = absl::GetFlag(FLAGS_dev_keys);
+  std::string log_key_file = absl::GetFlag(FLAGS_log_key_file);
+  if (log_key_file.empty()) log_key_file = absl::StrCat(key_dir, "/log.pem");
+
+  absl::StatusOr<LoadedKey> log_key = LoadOrCreatePrivateKey(log_key_file, dev);
+  if (!log_key.ok()) {
+    LOG_ERROR("cannot load the log key: ", log_key.status().ToString(),
+              dev ? "" : " (create one with: lineagectl keygen --out FILE)");
+    return 1;
+  }
+  LedgerOptions options;
+  options.data_dir = absl::StrCat(data_dir, "/db");
+  options.origin = absl::GetFlag(FLAGS_origin);
+  options.verify_threads = absl::GetFlag(FLAGS_verify_threads);
+  absl::StatusOr<std::unique_ptr<Ledger>> ledger = Ledger::Open(options, log_key->key);
+  if (!ledger.ok()) {
+    LOG_ERROR("cannot open the ledger: ", ledger.status().ToString());
+    return 1;
+  }
+  const std::string vkey = (*ledger)->VerifierKey();
+  const std::string vkey_file = absl::StrCat(log_key_file, ".vkey");
+  absl::Status wrote = ReplaceFile(vkey_file, absl::StrCat(vkey, "\n"));
+  if (!wrote.ok()) LOG_WARNING("could not write ", vkey_file, ": ", wrote.ToString());
+
+  std::string dev_producer;
+  if (dev && (*ledger)->write_refusal().ok()) {
+    const std::string path = absl::StrCat(key_dir, "/dev-producer.pem");
+    absl::StatusOr<std::string> key_id = EnsureDevProducerKey(**ledger, path);
+    if (!key_id.ok()) {
+      LOG_ERROR("cannot set up the development producer key: ", key_id.status().ToString());
+      return 1;
+    }
+    dev_producer = absl::StrCat(path, " (key_id ", *key_id, ", may write every namespace)");
+  }
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  absl::StatusOr<std::unique_ptr<LedgerServer>> server =
+      LedgerServer::Start(**ledger, server_options);
+  if (!server.ok()) {
+    LOG_ERROR(server.status().ToString());
+    return 1;
+  }
+  LOG_INFO("Lineage Ledger listening on ", server_options.listen_address,
+           " (plaintext gRPC; reflection and grpc.health.v1 on)");
+  LOG_INFO("  data directory:   ", data_dir);
+  LOG_INFO("  log verifier key: ", vkey);
+  LOG_INFO("                    (pin it; also written to ", vkey_file, ")");
+  LOG_INFO("  log signing key:  ", log_key_file, log_key->created ? " (created now)" : "");
+  if (!dev_producer.empty()) LOG_INFO("  dev producer key: ", dev_producer);
+  if (!(*ledger)->write_refusal().ok()) {
+    LOG_ERROR("serving reads only: ", (*ledger)->write_refusal().message());
+  }
+  LOG_INFO("  try: grpcurl -plaintext ", server_options.listen_address, " list");
+
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    LOG_INFO("signal ", signal, ": shutting down, finishing calls in flight");
+    (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  });
+  (*server)->Wait();
+  waiter.join();
+  server->reset();
+  ledger->reset();
+  LOG_INFO("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace lineage
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Lineage Ledger server. See README.md.");
+  absl::ParseCommandLine(argc, argv);
+  return lineage::Run();
+}

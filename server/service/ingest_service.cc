@@ -1,0 +1,133 @@
+#include "server/service/ingest_service.h"
+
+#include <atomic>
+#include <deque>
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+#include "server/service/grpc_status.h"
+#include "server/service/unary.h"
+
+namespace lineage {
+namespace {
+
+// One StreamEvents call. Lifetime: gRPC holds one reference until OnDone,
+// and every batch inside the ledger holds one; the last Unref deletes it.
+class AppendStream final
+    : public grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse> {
+ public:
+  explicit AppendStream(Ledger& ledger) : ledger_(ledger) {
+    absl::MutexLock lock(&mu_);
+    ProgressLocked();
+  }
+
+  void OnReadDone(bool ok) override {
+    Slot* submit = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      if (!ok) {
+        half_closed_ = true;
+      } else if (!finished_ && error_.ok()) {
+        submit = next_.get();
+        pending_.push_back(std::move(next_));
+        refs_.fetch_add(1);
+      }
+      ProgressLocked();
+    }
+    if (submit == nullptr) return;
+    // Outside the lock: the ledger may call back on this thread.
+    ledger_.AppendEvents(submit->request, [this, submit](absl::StatusOr<v1::AppendEventsResponse> r) {
+      {
+        absl::MutexLock lock(&mu_);
+        submit->done = true;
+        if (r.ok()) {
+          submit->response = *std::move(r);
+        } else {
+          submit->failed = true;
+          if (error_.ok()) error_ = r.status();
+        }
+        ProgressLocked();
+      }
+      Unref();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    pending_.pop_front();
+    if (!ok && error_.ok()) error_ = absl::CancelledError("the client stopped reading receipts");
+    ProgressLocked();
+  }
+
+  void OnDone() override { Unref(); }
+
+ private:
+  struct Slot {
+    v1::AppendEventsRequest request;
+    v1::AppendEventsResponse response;
+    bool done = false;
+    bool failed = false;
+  };
+
+  void Unref() {
+    if (refs_.fetch_sub(1) == 1) delete this;
+  }
+
+  // Writes the oldest ready response, keeps reads going while there is room,
+  // and finishes once everything is answered or a batch failed.
+  void ProgressLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    if (!writing_ && !pending_.empty() && pending_.front()->done && !pending_.front()->failed) {
+      writing_ = true;
+      StartWrite(&pending_.front()->response);
+    }
+    if (!error_.ok()) {
+      // Answer what came before the failed batch, then end the stream.
+      if (!writing_ && (pending_.empty() || pending_.front()->failed)) {
+        finished_ = true;
+        Finish(ToGrpcStatus(error_));
+      }
+      return;
+    }
+    if (!reading_ && !half_closed_ &&
+        static_cast<int>(pending_.size()) < IngestServiceImpl::kMaxInFlightPerStream) {
+      next_ = std::make_unique<Slot>();
+      reading_ = true;
+      StartRead(&next_->request);
+    }
+    if (half_closed_ && pending_.empty() && !writing_ && !reading_) {
+      finished_ = true;
+      Finish(grpc::Status::OK);
+    }
+  }
+
+  Ledger& ledger_;
+  std::atomic<int> refs_{1};
+  absl::Mutex mu_;
+  std::unique_ptr<Slot> next_ ABSL_GUARDED_BY(mu_);             // Being read into.
+  std::deque<std::unique_ptr<Slot>> pending_ ABSL_GUARDED_BY(mu_);  // Read, in order.
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool half_closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* IngestServiceImpl::AppendEvents(grpc::CallbackServerContext* context,
+                                                          const v1::AppendEventsRequest* request,
+                                                          v1::AppendEventsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ledger_.AppendEvents(*request, CompleteWith(reactor, response));
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>*
+IngestServiceImpl::StreamEvents(grpc::CallbackServerContext* context) {
+  return new AppendStream(ledger_);
+}
+
+}  // namespace lineage

@@ -1,0 +1,37 @@
+// gRPC IngestService: AppendEvents (unary) and StreamEvents (bidirectional),
+// see proto/lineage/v1/ingest.proto.
+//
+// A stream keeps up to kMaxInFlightPerStream batches in the ledger at once
+// and writes responses strictly in request order. A batch that fails as a
+// whole (an atomic batch with a rejected event, storage unavailable) ends
+// the stream with that status after the responses before it.
+//
+// Thread-safety: safe for concurrent calls. The ledger must outlive it.
+#ifndef LINEAGE_SERVER_SERVICE_INGEST_SERVICE_H_
+#define LINEAGE_SERVER_SERVICE_INGEST_SERVICE_H_
+
+#include "lineage/v1/ingest.grpc.pb.h"
+#include "server/ledger/ledger.h"
+
+namespace lineage {
+
+class IngestServiceImpl final : public v1::IngestService::CallbackService {
+ public:
+  static constexpr int kMaxInFlightPerStream = 8;
+
+  explicit IngestServiceImpl(Ledger& ledger) : ledger_(ledger) {}
+
+  grpc::ServerUnaryReactor* AppendEvents(grpc::CallbackServerContext* context,
+                                         const v1::AppendEventsRequest* request,
+                                         v1::AppendEventsResponse* response) override;
+
+  grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>* StreamEvents(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  Ledger& ledger_;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_SERVER_SERVICE_INGEST_SERVICE_H_

@@ -1,0 +1,172 @@
+#include "storage/database.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace lineage {
+namespace {
+
+constexpr absl::string_view kColumnNames[] = {
+    "default", "leaves", "nodes", "entries", "event_ids", "leaf_index",
+    "keys",
+};
+static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
+              static_cast<size_t>(Column::kColumnCount));
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() || s.IsNoSpace() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() ||
+      s.IsIncomplete()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+rocksdb::ColumnFamilyOptions ColumnOptions(Column column,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Point lookups (dedup, leaf hash, nodes) are the common read: bloom them.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = column == Column::kNodes || column == Column::kLeafIndex
+                            ? rocksdb::kNoCompression  // Hashes do not compress.
+                            : rocksdb::kLZ4Compression;
+  options.write_buffer_size = 32 << 20;
+  return options;
+}
+
+}  // namespace
+
+absl::string_view ColumnName(Column column) { return kColumnNames[static_cast<int>(column)]; }
+
+WriteBatch::WriteBatch(const Database& db) : db_(db), batch_(new rocksdb::WriteBatch()) {}
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Put(Column column, absl::string_view key, absl::string_view value) {
+  batch_->Put(db_.Handle(column), ToSlice(key), ToSlice(value));
+}
+void WriteBatch::Delete(Column column, absl::string_view key) {
+  batch_->Delete(db_.Handle(column), ToSlice(key));
+}
+int WriteBatch::Count() const { return batch_->Count(); }
+size_t WriteBatch::ByteSize() const { return batch_->GetDataSize(); }
+void WriteBatch::Clear() { batch_->Clear(); }
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+  db_options.info_log_level = rocksdb::WARN_LEVEL;
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < static_cast<int>(Column::kColumnCount); ++i) {
+    descriptors.emplace_back(std::string(kColumnNames[i]),
+                             ColumnOptions(static_cast<Column>(i), cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    absl::Status status = FromRocks(s, absl::StrCat("opening RocksDB at ", options.path));
+    if (status.code() == absl::StatusCode::kInternal || s.IsInvalidArgument()) {
+      return absl::UnavailableError(status.message());
+    }
+    return status;
+  }
+  return std::unique_ptr<Database>(
+      new Database(options.path, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
+}
+
+Database::Database(std::string path, std::unique_ptr<rocksdb::DB> db,
+                   std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : path_(std::move(path)), db_(std::move(db)), handles_(std::move(handles)) {}
+
+Database::~Database() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* Database::Handle(Column column) const {
+  return handles_[static_cast<int>(column)];
+}
+
+absl::StatusOr<std::string> Database::Get(Column column, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), &value);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", ColumnName(column)));
+  return value;
+}
+
+absl::Status Database::Write(const WriteBatch& batch, bool sync) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return FromRocks(db_->Write(options, batch.batch_.get()), "writing batch");
+}
+
+absl::Status Database::Scan(
+    Column column, absl::string_view prefix, absl::string_view start,
+    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const {
+  rocksdb::ReadOptions read_options;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, Handle(column)));
+  absl::string_view from = start.empty() || start < prefix ? prefix : start;
+  for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
+    absl::string_view key = ToView(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, ToView(it->value()))) break;
+  }
+  return FromRocks(it->status(), absl::StrCat("scanning ", ColumnName(column)));
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> Database::Last(
+    Column column, absl::string_view prefix) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  // Seek just past the prefix, then step back.
+  std::string upper(prefix);
+  while (!upper.empty() && static_cast<uint8_t>(upper.back()) == 0xff) upper.pop_back();
+  if (upper.empty()) {
+    it->SeekToLast();
+  } else {
+    upper.back() = static_cast<char>(static_cast<uint8_t>(upper.back()) + 1);
+    it->SeekForPrev(ToSlice(upper));
+    if (it->Valid() && ToView(it->key()) == upper) it->Prev();
+  }
+  if (it->Valid() && ToView(it->key()).substr(0, prefix.size()) == prefix) {
+    return std::make_pair(it->key().ToString(), it->value().ToString());
+  }
+  absl::Status s = FromRocks(it->status(), absl::StrCat("scanning ", ColumnName(column)));
+  if (!s.ok()) return s;
+  return absl::NotFoundError(absl::StrCat("no key in ", ColumnName(column)));
+}
+
+absl::Status Database::Flush() {
+  rocksdb::FlushOptions options;
+  return FromRocks(db_->Flush(options, handles_), "flushing");
+}
+
+}  // namespace lineage

@@ -1,0 +1,128 @@
+// Database: the one RocksDB instance of a ledger, with its column families.
+//
+// This is the only place (with database.cc) that includes rocksdb/. The
+// layers above name column families with `Column` and get absl::Status
+// codes: NOT_FOUND (no such key), UNAVAILABLE (I/O error, disk full: retry
+// later), DATA_LOSS (corruption), INTERNAL (anything else).
+//
+//   ASSIGN_OR_RETURN(auto db, Database::Open({.path = dir}));
+//   WriteBatch batch(*db);
+//   batch.Put(Column::kLeaves, key, leaf);
+//   RETURN_IF_ERROR(db->Write(batch, /*sync=*/true));
+//
+// Thread-safety: Database is safe for concurrent use; WriteBatch is not.
+#ifndef LINEAGE_STORAGE_DATABASE_H_
+#define LINEAGE_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Iterator;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace lineage {
+
+// Column families. The byte layout of each is in docs/formats.md and
+// storage/schema.h.
+enum class Column : int {
+  kMeta = 0,     // Tree head, latest checkpoint, format version.
+  kLeaves,       // Log leaves by index.
+  kNodes,        // Complete Merkle subtree hashes by (level, index).
+  kEntries,      // Salt and envelope record by index (erasable).
+  kEventIds,     // (namespace, event_id) -> index and payload digest.
+  kLeafIndex,    // Leaf hash -> index.
+  kKeys,         // Producer key registry.
+  kColumnCount,  // Not a column.
+};
+
+// Name of a column family as stored in RocksDB.
+absl::string_view ColumnName(Column column);
+
+class Database;
+
+// An atomic group of writes across column families of one Database, which
+// must outlive the batch.
+class WriteBatch {
+ public:
+  explicit WriteBatch(const Database& db);
+  ~WriteBatch();
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  void Put(Column column, absl::string_view key, absl::string_view value);
+  void Delete(Column column, absl::string_view key);
+  int Count() const;
+  size_t ByteSize() const;
+  void Clear();
+
+ private:
+  friend class Database;
+  const Database& db_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+};
+
+struct DatabaseOptions {
+  // Directory of the RocksDB instance; created if missing.
+  std::string path;
+  // Shared block cache size.
+  size_t block_cache_bytes = 256 << 20;
+  // Open without write access (offline verification).
+  bool read_only = false;
+};
+
+class Database {
+ public:
+  // Opens or creates the database and every column family. UNAVAILABLE if
+  // the directory cannot be used (locked by another process, permissions).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // The value of `key`, NOT_FOUND if absent.
+  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const;
+
+  // Applies `batch` atomically. With `sync`, returns only after the WAL is
+  // on disk. UNAVAILABLE on I/O errors (nothing of the batch is visible).
+  absl::Status Write(const WriteBatch& batch, bool sync);
+
+  // Calls `visit(key, value)` for keys >= `start` in order while it returns
+  // true and keys start with `prefix`.
+  absl::Status Scan(Column column, absl::string_view prefix, absl::string_view start,
+                    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const;
+
+  // The last key with `prefix` (and its value), NOT_FOUND if none.
+  absl::StatusOr<std::pair<std::string, std::string>> Last(Column column,
+                                                           absl::string_view prefix) const;
+
+  // Flushes memtables to SST files (tests and backups).
+  absl::Status Flush();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::string path, std::unique_ptr<rocksdb::DB> db,
+           std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  friend class WriteBatch;
+  rocksdb::ColumnFamilyHandle* Handle(Column column) const;
+
+  std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_STORAGE_DATABASE_H_

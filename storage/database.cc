@@ -6,6 +6,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/str_cat.h"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr absl::string_view kColumnNames[] = {
     "default", "leaves", "nodes", "entries", "event_ids", "leaf_index",
-    "keys",
+    "keys",   "graph_nodes", "graph_keys", "graph_out", "graph_in", "graph_names",
+    "graph_subjects", "graph_search",
 };
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kColumnCount));
@@ -53,11 +55,26 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column column,
   return options;
 }
 
+absl::Status ScanIterator(rocksdb::Iterator& it, Column column, absl::string_view prefix,
+                          absl::string_view start,
+                          absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) {
+  absl::string_view from = start.empty() || start < prefix ? prefix : start;
+  for (it.Seek(ToSlice(from)); it.Valid(); it.Next()) {
+    absl::string_view key = ToView(it.key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, ToView(it.value()))) break;
+  }
+  return FromRocks(it.status(), absl::StrCat("scanning ", ColumnName(column)));
+}
+
 }  // namespace
 
 absl::string_view ColumnName(Column column) { return kColumnNames[static_cast<int>(column)]; }
 
-WriteBatch::WriteBatch(const Database& db) : db_(db), batch_(new rocksdb::WriteBatch()) {}
+WriteBatch::WriteBatch(const Database& db)
+    : db_(db),
+      batch_(new rocksdb::WriteBatchWithIndex(rocksdb::BytewiseComparator(), 0,
+                                              /*overwrite_key=*/true)) {}
 WriteBatch::~WriteBatch() = default;
 
 void WriteBatch::Put(Column column, absl::string_view key, absl::string_view value) {
@@ -66,9 +83,25 @@ void WriteBatch::Put(Column column, absl::string_view key, absl::string_view val
 void WriteBatch::Delete(Column column, absl::string_view key) {
   batch_->Delete(db_.Handle(column), ToSlice(key));
 }
-int WriteBatch::Count() const { return batch_->Count(); }
-size_t WriteBatch::ByteSize() const { return batch_->GetDataSize(); }
+int WriteBatch::Count() const { return batch_->GetWriteBatch()->Count(); }
+size_t WriteBatch::ByteSize() const { return batch_->GetWriteBatch()->GetDataSize(); }
 void WriteBatch::Clear() { batch_->Clear(); }
+
+absl::StatusOr<std::string> WriteBatch::Get(Column column, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = batch_->GetFromBatchAndDB(db_.db_.get(), rocksdb::ReadOptions(),
+                                                db_.Handle(column), ToSlice(key), &value);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", ColumnName(column)));
+  return value;
+}
+
+absl::Status WriteBatch::Scan(
+    Column column, absl::string_view prefix, absl::string_view start,
+    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(batch_->NewIteratorWithBase(
+      db_.Handle(column), db_.db_->NewIterator(rocksdb::ReadOptions(), db_.Handle(column))));
+  return ScanIterator(*it, column, prefix, start, visit);
+}
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
   rocksdb::DBOptions db_options;
@@ -126,21 +159,14 @@ absl::StatusOr<std::string> Database::Get(Column column, absl::string_view key) 
 absl::Status Database::Write(const WriteBatch& batch, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
-  return FromRocks(db_->Write(options, batch.batch_.get()), "writing batch");
+  return FromRocks(db_->Write(options, batch.batch_->GetWriteBatch()), "writing batch");
 }
 
 absl::Status Database::Scan(
     Column column, absl::string_view prefix, absl::string_view start,
     absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const {
-  rocksdb::ReadOptions read_options;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, Handle(column)));
-  absl::string_view from = start.empty() || start < prefix ? prefix : start;
-  for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
-    absl::string_view key = ToView(it->key());
-    if (key.substr(0, prefix.size()) != prefix) break;
-    if (!visit(key, ToView(it->value()))) break;
-  }
-  return FromRocks(it->status(), absl::StrCat("scanning ", ColumnName(column)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  return ScanIterator(*it, column, prefix, start, visit);
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> Database::Last(

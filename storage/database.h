@@ -28,7 +28,7 @@ namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
 class Iterator;
-class WriteBatch;
+class WriteBatchWithIndex;
 }  // namespace rocksdb
 
 namespace lineage {
@@ -43,7 +43,14 @@ enum class Column : int {
   kEventIds,     // (namespace, event_id) -> index and payload digest.
   kLeafIndex,    // Leaf hash -> index.
   kKeys,         // Producer key registry.
-  kColumnCount,  // Not a column.
+  kGraphNodes,     // Lineage graph: node ID -> node record.
+  kGraphKeys,      // Natural key of a node -> node ID.
+  kGraphOut,       // (from, edge kind, to) -> log index of the first assertion.
+  kGraphIn,        // (to, edge kind, from) -> log index of the first assertion.
+  kGraphNames,     // (version kind, namespace, name, version, node ID) -> log index.
+  kGraphSubjects,  // (subject token, node ID) -> log index.
+  kGraphSearch,    // (kind, namespace, name, node ID) -> empty.
+  kColumnCount,    // Not a column.
 };
 
 // Name of a column family as stored in RocksDB.
@@ -52,7 +59,9 @@ absl::string_view ColumnName(Column column);
 class Database;
 
 // An atomic group of writes across column families of one Database, which
-// must outlive the batch.
+// must outlive the batch. Reads through the batch (Get, Scan) see its own
+// pending writes over the database, so one logical operation can read what
+// it has written before it commits (RocksDB WriteBatchWithIndex).
 class WriteBatch {
  public:
   explicit WriteBatch(const Database& db);
@@ -66,10 +75,18 @@ class WriteBatch {
   size_t ByteSize() const;
   void Clear();
 
+  // The value of `key` as this batch would leave it: NOT_FOUND if absent or
+  // deleted in the batch.
+  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const;
+
+  // Database::Scan over the database with this batch applied.
+  absl::Status Scan(Column column, absl::string_view prefix, absl::string_view start,
+                    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const;
+
  private:
   friend class Database;
   const Database& db_;
-  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
 };
 
 struct DatabaseOptions {

@@ -58,11 +58,26 @@ absl::string_view ColumnName(Column column);
 
 class Database;
 
+// Reads shared by Database (the committed state) and WriteBatch (the
+// committed state with the batch's pending writes applied), so code that
+// derives indexes can read through a batch it is still filling.
+class KvReader {
+ public:
+  virtual ~KvReader() = default;
+  // The value of `key`, NOT_FOUND if absent.
+  virtual absl::StatusOr<std::string> Get(Column column, absl::string_view key) const = 0;
+  // Calls `visit(key, value)` for keys >= `start` in order while it returns
+  // true and keys start with `prefix`.
+  virtual absl::Status Scan(
+      Column column, absl::string_view prefix, absl::string_view start,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const = 0;
+};
+
 // An atomic group of writes across column families of one Database, which
 // must outlive the batch. Reads through the batch (Get, Scan) see its own
 // pending writes over the database, so one logical operation can read what
 // it has written before it commits (RocksDB WriteBatchWithIndex).
-class WriteBatch {
+class WriteBatch : public KvReader {
  public:
   explicit WriteBatch(const Database& db);
   ~WriteBatch();
@@ -77,11 +92,12 @@ class WriteBatch {
 
   // The value of `key` as this batch would leave it: NOT_FOUND if absent or
   // deleted in the batch.
-  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const;
+  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const override;
 
   // Database::Scan over the database with this batch applied.
-  absl::Status Scan(Column column, absl::string_view prefix, absl::string_view start,
-                    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const;
+  absl::Status Scan(
+      Column column, absl::string_view prefix, absl::string_view start,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const override;
 
  private:
   friend class Database;
@@ -98,7 +114,7 @@ struct DatabaseOptions {
   bool read_only = false;
 };
 
-class Database {
+class Database : public KvReader {
  public:
   // Opens or creates the database and every column family. UNAVAILABLE if
   // the directory cannot be used (locked by another process, permissions).
@@ -109,7 +125,7 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // The value of `key`, NOT_FOUND if absent.
-  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const;
+  absl::StatusOr<std::string> Get(Column column, absl::string_view key) const override;
 
   // Applies `batch` atomically. With `sync`, returns only after the WAL is
   // on disk. UNAVAILABLE on I/O errors (nothing of the batch is visible).
@@ -117,8 +133,9 @@ class Database {
 
   // Calls `visit(key, value)` for keys >= `start` in order while it returns
   // true and keys start with `prefix`.
-  absl::Status Scan(Column column, absl::string_view prefix, absl::string_view start,
-                    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const;
+  absl::Status Scan(
+      Column column, absl::string_view prefix, absl::string_view start,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) const override;
 
   // The last key with `prefix` (and its value), NOT_FOUND if none.
   absl::StatusOr<std::pair<std::string, std::string>> Last(Column column,

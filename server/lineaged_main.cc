@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "crypto/key_id.h"
 #include "server/ledger/ledger.h"
+#include "server/lineage_ledger.h"
 #include "server/log_key.h"
 #include "server/service/ledger_server.h"
 
@@ -33,6 +34,9 @@ ABSL_FLAG(bool, dev_keys, true,
           "producer key for every namespace at <data_dir>/keys/dev-producer.pem. Turn off in "
           "production.");
 ABSL_FLAG(int, verify_threads, 0, "Signature verification threads (0: one per core).");
+ABSL_FLAG(int64_t, graph_memory_budget_mb, 4096,
+          "Hold the lineage graph's topology in memory if it fits this budget (checked at "
+          "start); otherwise graph queries read RocksDB directly.");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
           "On SIGTERM/SIGINT, how long calls in flight may take to finish.");
 
@@ -65,24 +69,27 @@ int Run() {
               dev ? "" : " (create one with: lineagectl keygen --out FILE)");
     return 1;
   }
-  LedgerOptions options;
-  options.data_dir = absl::StrCat(data_dir, "/db");
-  options.origin = absl::GetFlag(FLAGS_origin);
-  options.verify_threads = absl::GetFlag(FLAGS_verify_threads);
-  absl::StatusOr<std::unique_ptr<Ledger>> ledger = Ledger::Open(options, log_key->key);
-  if (!ledger.ok()) {
-    LOG_ERROR("cannot open the ledger: ", ledger.status().ToString());
+  LineageLedgerOptions options;
+  options.ledger.data_dir = absl::StrCat(data_dir, "/db");
+  options.ledger.origin = absl::GetFlag(FLAGS_origin);
+  options.ledger.verify_threads = absl::GetFlag(FLAGS_verify_threads);
+  options.graph.memory_budget_bytes =
+      static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_graph_memory_budget_mb))) << 20;
+  absl::StatusOr<std::unique_ptr<LineageLedger>> node = LineageLedger::Open(options, log_key->key);
+  if (!node.ok()) {
+    LOG_ERROR("cannot open the ledger: ", node.status().ToString());
     return 1;
   }
-  const std::string vkey = (*ledger)->VerifierKey();
+  Ledger* ledger = &(*node)->ledger();
+  const std::string vkey = ledger->VerifierKey();
   const std::string vkey_file = absl::StrCat(log_key_file, ".vkey");
   absl::Status wrote = ReplaceFile(vkey_file, absl::StrCat(vkey, "\n"));
   if (!wrote.ok()) LOG_WARNING("could not write ", vkey_file, ": ", wrote.ToString());
 
   std::string dev_producer;
-  if (dev && (*ledger)->write_refusal().ok()) {
+  if (dev && ledger->write_refusal().ok()) {
     const std::string path = absl::StrCat(key_dir, "/dev-producer.pem");
-    absl::StatusOr<std::string> key_id = EnsureDevProducerKey(**ledger, path);
+    absl::StatusOr<std::string> key_id = EnsureDevProducerKey(*ledger, path);
     if (!key_id.ok()) {
       LOG_ERROR("cannot set up the development producer key: ", key_id.status().ToString());
       return 1;
@@ -93,7 +100,7 @@ int Run() {
   ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
   absl::StatusOr<std::unique_ptr<LedgerServer>> server =
-      LedgerServer::Start(**ledger, server_options);
+      LedgerServer::Start(*ledger, server_options, &(*node)->graph().queries());
   if (!server.ok()) {
     LOG_ERROR(server.status().ToString());
     return 1;
@@ -105,8 +112,8 @@ int Run() {
   LOG_INFO("                    (pin it; also written to ", vkey_file, ")");
   LOG_INFO("  log signing key:  ", log_key_file, log_key->created ? " (created now)" : "");
   if (!dev_producer.empty()) LOG_INFO("  dev producer key: ", dev_producer);
-  if (!(*ledger)->write_refusal().ok()) {
-    LOG_ERROR("serving reads only: ", (*ledger)->write_refusal().message());
+  if (!ledger->write_refusal().ok()) {
+    LOG_ERROR("serving reads only: ", ledger->write_refusal().message());
   }
   LOG_INFO("  try: grpcurl -plaintext ", server_options.listen_address, " list");
 
@@ -119,7 +126,7 @@ int Run() {
   (*server)->Wait();
   waiter.join();
   server->reset();
-  ledger->reset();
+  node->reset();
   LOG_INFO("stopped");
   return 0;
 }

@@ -4,12 +4,16 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/sst_file_reader.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/str_cat.h"
+#include "storage/fault_injection_fs.h"
 
 namespace lineage {
 namespace {
@@ -112,6 +116,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
   db_options.info_log_level = rocksdb::WARN_LEVEL;
+  if (options.faults != nullptr) db_options.env = options.faults->env();
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -193,6 +198,39 @@ absl::StatusOr<std::pair<std::string, std::string>> Database::Last(
 absl::Status Database::Flush() {
   rocksdb::FlushOptions options;
   return FromRocks(db_->Flush(options, handles_), "flushing");
+}
+
+absl::Status Database::Resume() {
+  return FromRocks(db_->Resume(), "resuming writes after a storage error");
+}
+
+absl::Status Database::CreateCheckpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (s.ok()) s = checkpoint->CreateCheckpoint(dir);
+  if (s.IsInvalidArgument() && s.ToString().find("exists") != std::string::npos) {
+    return absl::AlreadyExistsError(absl::StrCat("checkpoint directory ", dir, " already exists"));
+  }
+  absl::Status status = FromRocks(s, absl::StrCat("creating a checkpoint in ", dir));
+  if (absl::IsInternal(status)) return absl::UnavailableError(status.message());
+  return status;
+}
+
+std::vector<Database::DamagedFile> Database::CheckFiles() const {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  std::vector<DamagedFile> damaged;
+  for (const rocksdb::LiveFileMetaData& f : files) {
+    const std::string path = f.directory + "/" + f.relative_filename;
+    rocksdb::SstFileReader reader(rocksdb::Options(db_->GetDBOptions(), rocksdb::ColumnFamilyOptions()));
+    rocksdb::Status s = reader.Open(path);
+    if (s.ok()) s = reader.VerifyChecksum();
+    if (!s.ok()) {
+      damaged.push_back({path, f.column_family_name, f.smallestkey, f.largestkey, s.ToString()});
+    }
+  }
+  return damaged;
 }
 
 }  // namespace lineage

@@ -33,6 +33,8 @@ class WriteBatchWithIndex;
 
 namespace lineage {
 
+class FaultInjectionFs;
+
 // Column families. The byte layout of each is in docs/formats.md and
 // storage/schema.h.
 enum class Column : int {
@@ -112,6 +114,9 @@ struct DatabaseOptions {
   size_t block_cache_bytes = 256 << 20;
   // Open without write access (offline verification).
   bool read_only = false;
+  // Tests only: injected I/O errors (storage/fault_injection_fs.h). Must
+  // outlive the Database. Null in production.
+  FaultInjectionFs* faults = nullptr;
 };
 
 class Database : public KvReader {
@@ -143,6 +148,30 @@ class Database : public KvReader {
 
   // Flushes memtables to SST files (tests and backups).
   absl::Status Flush();
+
+  // Clears a background error (disk full, I/O error) that made RocksDB stop
+  // accepting writes, once its cause is gone; OK if there is none.
+  // UNAVAILABLE while the cause persists. Reads work throughout.
+  absl::Status Resume();
+
+  // Writes a consistent, point-in-time copy of every column family to `dir`
+  // (which must not exist; its parent must, on the same file system for hard
+  // links) without stopping writers: RocksDB's Checkpoint, which hard-links
+  // SST files and copies the live WAL. ALREADY_EXISTS if `dir` exists;
+  // UNAVAILABLE on I/O errors.
+  absl::Status CreateCheckpoint(const std::string& dir);
+
+  // Reads every live SST file whole and checks its block checksums, so
+  // damage in data not read for a while is found. One DamagedFile per file
+  // that fails; empty if all are sound.
+  struct DamagedFile {
+    std::string file;            // Path of the SST file.
+    std::string column;          // Column family it belongs to.
+    std::string smallest_key;    // The key range it holds, as stored.
+    std::string largest_key;
+    std::string problem;         // RocksDB's description of the damage.
+  };
+  std::vector<DamagedFile> CheckFiles() const;
 
   const std::string& path() const { return path_; }
 

@@ -12,7 +12,8 @@
 //   graph_names     version kind (1) ‖ ns 0 name 0 version 0 ‖ ID   log index
 //   graph_subjects  token ‖ 0 ‖ dataset version ID               log index
 //   graph_search    kind (1) ‖ ns ‖ 0 ‖ name ‖ 0 ‖ ID            empty
-//   meta            "graph_next_node_id"                         next node ID
+//   meta            "graph_next_node_id"                         next node ID (from 1)
+//   meta            "graph_edge_count"                           number of edges
 //
 // Natural keys: kind (1) then
 //   dataset, job, model, deployment:  ns 0 name
@@ -33,6 +34,7 @@
 namespace lineage::graph_schema {
 
 inline constexpr absl::string_view kNextNodeIdKey = "graph_next_node_id";
+inline constexpr absl::string_view kEdgeCountKey = "graph_edge_count";
 inline constexpr size_t kIdSize = 8;
 inline constexpr size_t kEdgeKeySize = 8 + 1 + 8;
 

@@ -23,12 +23,22 @@ absl::StatusOr<uint64_t> DecodeU64(const absl::StatusOr<std::string>& value,
 
 absl::StatusOr<uint64_t> GraphStore::ReadNextNodeId(const KvReader& r) const {
   absl::StatusOr<std::string> value = r.Get(Column::kMeta, graph_schema::kNextNodeIdKey);
-  if (absl::IsNotFound(value.status())) return 0;
+  if (absl::IsNotFound(value.status())) return 1;  // ID 0 is never used: it means "none".
   return DecodeU64(value, "meta/graph_next_node_id");
 }
 
 void GraphStore::PutNextNodeId(WriteBatch& batch, uint64_t next) const {
   batch.Put(Column::kMeta, graph_schema::kNextNodeIdKey, BigEndian64(next));
+}
+
+absl::StatusOr<uint64_t> GraphStore::ReadEdgeCount(const KvReader& r) const {
+  absl::StatusOr<std::string> value = r.Get(Column::kMeta, graph_schema::kEdgeCountKey);
+  if (absl::IsNotFound(value.status())) return 0;
+  return DecodeU64(value, "meta/graph_edge_count");
+}
+
+void GraphStore::PutEdgeCount(WriteBatch& batch, uint64_t count) const {
+  batch.Put(Column::kMeta, graph_schema::kEdgeCountKey, BigEndian64(count));
 }
 
 absl::StatusOr<uint64_t> GraphStore::FindNode(const KvReader& r,
@@ -132,6 +142,13 @@ void GraphStore::PutSubject(WriteBatch& batch, absl::string_view token, uint64_t
   std::string key = graph_schema::SubjectPrefix(token);
   AppendBigEndian<uint64_t>(key, id);
   batch.Put(Column::kGraphSubjects, key, BigEndian64(log_index));
+}
+
+absl::StatusOr<uint64_t> GraphStore::FindSubject(const KvReader& r, absl::string_view token,
+                                                 uint64_t id) const {
+  std::string key = graph_schema::SubjectPrefix(token);
+  AppendBigEndian<uint64_t>(key, id);
+  return DecodeU64(r.Get(Column::kGraphSubjects, key), "graph_subjects value");
 }
 
 absl::Status GraphStore::ScanSubject(

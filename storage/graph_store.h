@@ -36,9 +36,13 @@ class GraphStore {
 
   Database& database() const { return db_; }
 
-  // The next node ID to assign (0 for an empty graph).
+  // The next node ID to assign (1 for an empty graph: 0 is never a node).
   absl::StatusOr<uint64_t> ReadNextNodeId(const KvReader& r) const;
   void PutNextNodeId(WriteBatch& batch, uint64_t next) const;
+
+  // How many edges the graph holds (for sizing the in-memory index).
+  absl::StatusOr<uint64_t> ReadEdgeCount(const KvReader& r) const;
+  void PutEdgeCount(WriteBatch& batch, uint64_t count) const;
 
   // The node ID of a natural key. NOT_FOUND if unknown.
   absl::StatusOr<uint64_t> FindNode(const KvReader& r, absl::string_view natural_key) const;
@@ -74,6 +78,10 @@ class GraphStore {
   // Subject token index.
   void PutSubject(WriteBatch& batch, absl::string_view token, uint64_t id,
                   uint64_t log_index) const;
+  // The log index that first put `token` in dataset version `id`; NOT_FOUND
+  // if never.
+  absl::StatusOr<uint64_t> FindSubject(const KvReader& r, absl::string_view token,
+                                       uint64_t id) const;
   absl::Status ScanSubject(const KvReader& r, absl::string_view token,
                            absl::FunctionRef<bool(uint64_t id, uint64_t log_index)> visit) const;
 

@@ -46,6 +46,7 @@ class LogStore {
   explicit LogStore(Database& db) : db_(db) {}
 
   Database& database() { return db_; }
+  const Database& database() const { return db_; }
 
   // Checks the data directory's format marker, writing it on a new store.
   // FAILED_PRECONDITION if the directory holds another format.

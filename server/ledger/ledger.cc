@@ -7,6 +7,8 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "crypto/formats.h"
+#include "crypto/leaf.h"
+#include "crypto/merkle_proof.h"
 #include "server/ledger/key_policy.h"
 #include "server/ledger/proto_time.h"
 #include "server/ledger/startup_check.h"
@@ -24,11 +26,23 @@ struct Ledger::AppendState {
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options,
                                                      Ed25519PrivateKey log_key) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                   Database::Open({.path = options.data_dir,
+                                   .block_cache_bytes = options.block_cache_bytes}));
+  Database& borrowed = *db;
+  ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger,
+                   Open(options, std::move(log_key), borrowed, nullptr));
+  ledger->owned_db_ = std::move(db);
+  return ledger;
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options,
+                                                     Ed25519PrivateKey log_key, Database& db,
+                                                     EntryIndexer* indexer) {
   std::unique_ptr<Ledger> ledger(new Ledger());
   ledger->options_ = options;
   ledger->clock_ = options.clock != nullptr ? options.clock : &ledger->system_clock_;
-  ASSIGN_OR_RETURN(ledger->db_, Database::Open({.path = options.data_dir,
-                                                .block_cache_bytes = options.block_cache_bytes}));
+  ledger->db_ = &db;
   ledger->store_ = std::make_unique<LogStore>(*ledger->db_);
   RETURN_IF_ERROR(ledger->store_->CheckOrInitFormat());
   ASSIGN_OR_RETURN(ledger->registry_, KeyRegistry::Load(*ledger->store_));
@@ -49,7 +63,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& option
   ledger->pool_ = std::make_unique<WorkerPool>(threads);
   ledger->writer_ = std::make_unique<LogWriter>(
       *ledger->store_, *ledger->registry_, *ledger->signer_, *ledger->clock_,
-      std::move(start.frontier), std::move(start.checkpoint), LogWriter::Options());
+      std::move(start.frontier), std::move(start.checkpoint), LogWriter::Options(), indexer);
   if (!start.write_refusal.ok()) ledger->writer_->RefuseWrites(start.write_refusal);
   ledger->reader_ = std::make_unique<LogReader>(*ledger->store_, *ledger->writer_,
                                                 LogReader::Limits());
@@ -57,9 +71,49 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& option
 }
 
 Ledger::~Ledger() {
-  absl::MutexLock lock(&ops_mu_);
-  ops_mu_.Await(absl::Condition(
-      +[](int* n) { return *n == 0; }, &ops_in_flight_));
+  {
+    absl::MutexLock lock(&ops_mu_);
+    ops_mu_.Await(absl::Condition(+[](int* n) { return *n == 0; }, &ops_in_flight_));
+  }
+  // Stop the writer and the pool before the store and database they use.
+  reader_.reset();
+  writer_.reset();
+  pool_.reset();
+}
+
+absl::StatusOr<PublishedCheckpoint> Ledger::CheckpointAt(uint64_t size) const {
+  std::shared_ptr<const PublishedCheckpoint> latest = writer_->latest_checkpoint();
+  if (latest == nullptr) return absl::FailedPreconditionError("the log has no verified checkpoint");
+  if (size == latest->checkpoint.size) return *latest;
+  if (size > latest->checkpoint.size) {
+    return absl::InvalidArgumentError(absl::StrCat("tree_size: got ", size,
+                                                   ", want at most the latest checkpoint's ",
+                                                   latest->checkpoint.size));
+  }
+  ASSIGN_OR_RETURN(Hash root, ComputeRootAt(size, [&](int level, uint64_t index) {
+                     return store_->ReadNode(level, index);
+                   }));
+  return signer_->Sign(size, root);
+}
+
+absl::StatusOr<uint64_t> Ledger::SizeAtTime(absl::Time time) const {
+  std::shared_ptr<const PublishedCheckpoint> latest = writer_->latest_checkpoint();
+  if (latest == nullptr) return absl::FailedPreconditionError("the log has no verified checkpoint");
+  const int64_t want = absl::ToUnixMicros(time);
+  // Integration times never decrease along the log: binary search for the
+  // first leaf integrated after `time`.
+  uint64_t lo = 0, hi = latest->checkpoint.size;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    ASSIGN_OR_RETURN(std::string bytes, store_->ReadLeaf(mid));
+    ASSIGN_OR_RETURN(Leaf leaf, DecodeLeaf(bytes));
+    if (static_cast<int64_t>(leaf.integrated_time_micros) <= want) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 void Ledger::BeginOperation() {

@@ -65,6 +65,13 @@ class Ledger {
   // write_refusal() says why.
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(const LedgerOptions& options,
                                                       Ed25519PrivateKey log_key);
+
+  // The same over a database the caller opened (options.data_dir and
+  // block_cache_bytes are ignored), with a derived index the writer keeps
+  // in the same batches. Both must outlive the ledger; `indexer` may be null.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const LedgerOptions& options,
+                                                      Ed25519PrivateKey log_key, Database& db,
+                                                      EntryIndexer* indexer);
   // Waits for every asynchronous operation to finish, then closes.
   ~Ledger();
 
@@ -85,6 +92,24 @@ class Ledger {
   // OK, or why writes are refused.
   absl::Status write_refusal() const { return write_refusal_; }
 
+  // A signed checkpoint at `size` (the latest one, or one signed now over the
+  // root recomputed from stored nodes; a past size is never inconsistent
+  // with what was signed before). INVALID_ARGUMENT beyond the latest size.
+  absl::StatusOr<PublishedCheckpoint> CheckpointAt(uint64_t size) const;
+
+  // The number of log entries integrated at or before `time` (for as-of
+  // queries by time), at most the latest checkpoint's size.
+  absl::StatusOr<uint64_t> SizeAtTime(absl::Time time) const;
+
+  // The latest published checkpoint (null only when writes were refused at
+  // start and no stored checkpoint verified).
+  std::shared_ptr<const PublishedCheckpoint> LatestCheckpoint() const {
+    return writer_->latest_checkpoint();
+  }
+
+  Database& database() { return *db_; }
+  const LogStore& store() const { return *store_; }
+
   // The verifier key clients pin: "<origin>+<key ID>+<base64 key>".
   std::string VerifierKey() const { return signer_->VerifierKey(); }
   const std::string& origin() const { return signer_->origin(); }
@@ -100,7 +125,8 @@ class Ledger {
   LedgerOptions options_;
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<Database> owned_db_;
+  Database* db_ = nullptr;
   std::unique_ptr<LogStore> store_;
   std::unique_ptr<KeyRegistry> registry_;
   std::unique_ptr<CheckpointSigner> signer_;

@@ -105,11 +105,15 @@ class LogWriter::Group {
     return out;
   }
 
-  void AppendEvent(const VerifiedEvent& e, AppendOutcome& out) {
+  // Appends an event and its derived index writes. An indexing error is
+  // returned and fails the group.
+  absl::Status AppendEvent(const VerifiedEvent& e, AppendOutcome& out) {
     out = Append(EntryKind::kLineageEvent, e.key->id, e.record);
     EventIdRecord id_record{out.index, e.payload_digest};
     w_.store_.PutEventId(batch_, e.event.namespace_(), e.event.event_id(), id_record);
     pending_ids_[schema::EventIdKey(e.event.namespace_(), e.event.event_id())] = {id_record, out};
+    if (w_.indexer_ == nullptr) return absl::OkStatus();
+    return w_.indexer_->IndexEvent(e, out.index, time_micros_, batch_);
   }
 
  private:
@@ -138,12 +142,14 @@ class LogWriter::Group {
 
 LogWriter::LogWriter(LogStore& store, KeyRegistry& registry, const CheckpointSigner& signer,
                      const Clock& clock, MerkleFrontier frontier,
-                     std::shared_ptr<const PublishedCheckpoint> checkpoint, Options options)
+                     std::shared_ptr<const PublishedCheckpoint> checkpoint, Options options,
+                     EntryIndexer* indexer)
     : store_(store),
       registry_(registry),
       signer_(signer),
       clock_(clock),
       options_(options),
+      indexer_(indexer),
       frontier_(std::move(frontier)),
       checkpoint_(std::move(checkpoint)) {
   thread_ = std::thread([this] { Run(); });
@@ -245,7 +251,10 @@ absl::Status LogWriter::ReloadFrontier() {
 
 void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   if (needs_reload_) {
-    absl::Status reloaded = ReloadFrontier();
+    // A failed commit may have left RocksDB refusing writes (disk full, I/O
+    // error): clear that first, once its cause is gone, then reload.
+    absl::Status reloaded = store_.database().Resume();
+    if (reloaded.ok()) reloaded = ReloadFrontier();
     if (!reloaded.ok()) {
       FailAll(ops, absl::UnavailableError(
                        absl::StrCat("storage is failing, retry later: ", reloaded.message())));
@@ -258,6 +267,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   const uint64_t time_micros = std::max(now, last_time_micros_);
   const MerkleFrontier before = frontier_;
   Group group(*this, time_micros);
+  absl::Status indexed = absl::OkStatus();
 
   for (Op& op : ops) {
     if (auto* e = std::get_if<EventsOp>(&op)) {
@@ -293,7 +303,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
         if (outcomes[i].kind != AppendOutcome::Kind::kAccepted) continue;
         AppendOutcome again = group.Admit(e->events[i]);
         if (again.kind == AppendOutcome::Kind::kAccepted) {
-          group.AppendEvent(e->events[i], outcomes[i]);
+          if (indexed.ok()) indexed = group.AppendEvent(e->events[i], outcomes[i]);
         } else {
           outcomes[i] = std::move(again);
         }
@@ -362,8 +372,10 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   if (frontier_.size() == before.size()) return;  // Nothing to commit.
   const TreeHead head{frontier_.size(), frontier_.Root()};
   store_.PutTreeHead(group.batch(), head);
-  absl::Status committed = store_.database().Write(group.batch(), /*sync=*/true);
+  absl::Status committed = indexed.ok() ? store_.database().Write(group.batch(), /*sync=*/true)
+                                        : indexed;
   if (!committed.ok()) {
+    if (indexer_ != nullptr) indexer_->OnAborted();
     LOG_ERROR("log commit of ", frontier_.size() - before.size(), " entries failed: ", committed.ToString());
     frontier_ = before;
     needs_reload_ = true;
@@ -373,6 +385,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
     return;
   }
   group.PublishStagedKeys();
+  if (indexer_ != nullptr) indexer_->OnCommitted();
   last_time_micros_ = time_micros;
 
   // The head is durable: now, and only now, sign a checkpoint over it.
@@ -382,7 +395,9 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   absl::Status stored = store_.database().Write(checkpoint_batch, /*sync=*/false);
   if (!stored.ok()) {
     // The tree head is committed; the checkpoint is re-signed at next start.
+    // Storage may now refuse writes until resumed: do that before the next group.
     LOG_WARNING("storing checkpoint at size ", head.size, " failed: ", stored.ToString());
+    needs_reload_ = true;
   }
   absl::MutexLock lock(&mu_);
   checkpoint_ = std::move(checkpoint);

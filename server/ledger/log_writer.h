@@ -10,8 +10,10 @@
 // fsync.
 //
 // If the commit fails (I/O error, disk full), every item of that group fails
-// with UNAVAILABLE, the in-memory tree is reloaded from storage before the
-// next group, and nothing of the group is acknowledged.
+// with UNAVAILABLE and nothing of the group is acknowledged. Before the next
+// group the writer resumes storage (RocksDB stops taking writes after such an
+// error) and reloads the in-memory tree from it, so appends succeed again as
+// soon as the cause is gone, without a restart.
 //
 // Thread-safety: AppendEvents/ChangeKey are safe from any thread. Callbacks
 // run on the writer thread and must be quick (hand work to a pool). The
@@ -53,6 +55,24 @@ struct AppendOutcome {
   uint64_t integrated_time_micros = 0;
 };
 
+// A derived index written in the same atomic batch as the log entries it
+// derives from (the lineage graph). Called on the writer thread only.
+class EntryIndexer {
+ public:
+  virtual ~EntryIndexer() = default;
+  // Adds the index writes for `event`, appended at `index` at `time_micros`,
+  // to `batch` (reading through it to see the group's earlier writes). An
+  // error fails the whole group: nothing of it is committed.
+  virtual absl::Status IndexEvent(const VerifiedEvent& event, uint64_t index,
+                                  uint64_t time_micros, WriteBatch& batch) = 0;
+  // The group committed: publish what IndexEvent prepared. Runs before the
+  // group's checkpoint is published, so readers of a checkpoint see the
+  // index at least up to it.
+  virtual void OnCommitted() = 0;
+  // The group did not commit: forget what IndexEvent prepared.
+  virtual void OnAborted() = 0;
+};
+
 // A key registry change to append.
 struct KeyChangeRequest {
   enum class Type { kRegister, kRevoke };
@@ -76,10 +96,12 @@ class LogWriter {
   };
 
   // Starts the writer thread over a tree whose committed state is
-  // `frontier`, last checkpointed as `checkpoint`.
+  // `frontier`, last checkpointed as `checkpoint`. `indexer` (optional) must
+  // outlive the writer.
   LogWriter(LogStore& store, KeyRegistry& registry, const CheckpointSigner& signer,
             const Clock& clock, MerkleFrontier frontier,
-            std::shared_ptr<const PublishedCheckpoint> checkpoint, Options options);
+            std::shared_ptr<const PublishedCheckpoint> checkpoint, Options options,
+            EntryIndexer* indexer = nullptr);
   // Finishes everything queued, then stops.
   ~LogWriter();
   LogWriter(const LogWriter&) = delete;
@@ -129,6 +151,7 @@ class LogWriter {
   const CheckpointSigner& signer_;
   const Clock& clock_;
   const Options options_;
+  EntryIndexer* const indexer_;
 
   // Owned by the writer thread.
   MerkleFrontier frontier_;

@@ -11,9 +11,10 @@ LedgerServer::LedgerServer(Ledger& ledger) : ingest_(ledger), log_(ledger), keys
 
 LedgerServer::~LedgerServer() { Shutdown(absl::ZeroDuration()); }
 
-absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(Ledger& ledger,
-                                                                  const ServerOptions& options) {
+absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
+    Ledger& ledger, const ServerOptions& options, const LineageQueries* queries) {
   std::unique_ptr<LedgerServer> server(new LedgerServer(ledger));
+  if (queries != nullptr) server->lineage_ = std::make_unique<LineageServiceImpl>(*queries, 0);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -23,6 +24,11 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(Ledger& ledger
   builder.RegisterService(&server->ingest_);
   builder.RegisterService(&server->log_);
   builder.RegisterService(&server->keys_);
+  if (server->lineage_ != nullptr) builder.RegisterService(server->lineage_.get());
+  server->admin_ = std::make_unique<AdminServiceImpl>(
+      ledger, options.backup_dir.empty() ? absl::StrCat(ledger.database().path(), "-backups")
+                                         : options.backup_dir);
+  builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -33,6 +39,8 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(Ledger& ledger
   health->SetServingStatus("", true);
   health->SetServingStatus("lineage.v1.LogService", true);
   health->SetServingStatus("lineage.v1.KeyService", true);
+  if (queries != nullptr) health->SetServingStatus("lineage.v1.LineageService", true);
+  health->SetServingStatus("lineage.v1.AdminService", true);
   health->SetServingStatus("lineage.v1.IngestService", serving);
   return server;
 }

@@ -1,5 +1,5 @@
 // LedgerServer: the gRPC server around a Ledger. Registers IngestService,
-// LogService and KeyService, gRPC server reflection (so grpcurl can list and
+// LogService, KeyService, AdminService, gRPC server reflection (so grpcurl can list and
 // describe everything) and grpc.health.v1.
 //
 //   ASSIGN_OR_RETURN(auto server, LedgerServer::Start(*ledger, {.listen_address = "127.0.0.1:0"}));
@@ -19,8 +19,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/ledger/ledger.h"
+#include "server/service/admin_service.h"
 #include "server/service/ingest_service.h"
 #include "server/service/key_service.h"
+#include "server/service/lineage_service.h"
 #include "server/service/log_service.h"
 
 namespace lineage {
@@ -30,13 +32,16 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // Largest request message accepted; larger ones get RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 64 << 20;
+  // Where AdminService.CreateBackup writes; empty means "<database path>-backups".
+  std::string backup_dir;
 };
 
 class LedgerServer {
  public:
-  // UNAVAILABLE if the address cannot be bound.
-  static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(Ledger& ledger,
-                                                             const ServerOptions& options);
+  // UNAVAILABLE if the address cannot be bound. `queries` (optional) adds
+  // LineageService; it must outlive the server.
+  static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(
+      Ledger& ledger, const ServerOptions& options, const LineageQueries* queries = nullptr);
   ~LedgerServer();
 
   int port() const { return port_; }
@@ -54,6 +59,8 @@ class LedgerServer {
   IngestServiceImpl ingest_;
   LogServiceImpl log_;
   KeyServiceImpl keys_;
+  std::unique_ptr<LineageServiceImpl> lineage_;
+  std::unique_ptr<AdminServiceImpl> admin_;  // Outlives server_ (declared before it).
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

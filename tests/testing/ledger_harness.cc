@@ -6,8 +6,8 @@
 
 namespace lineage::testing {
 
-LedgerHarness::LedgerHarness(const Clock* clock)
-    : clock_(clock), log_key_(*Ed25519PrivateKey::Generate()) {
+LedgerHarness::LedgerHarness(const Clock* clock, bool graph_in_memory)
+    : clock_(clock), graph_in_memory_(graph_in_memory), log_key_(*Ed25519PrivateKey::Generate()) {
   SetQuietLogging(true);
 }
 
@@ -18,17 +18,20 @@ std::string LedgerHarness::address() const {
 }
 
 absl::Status LedgerHarness::Start() {
-  LedgerOptions options;
-  options.data_dir = data_dir();
-  options.origin = "test.lineage-ledger.local/log";
-  options.clock = clock_;
-  options.block_cache_bytes = 8 << 20;
-  ASSIGN_OR_RETURN(ledger_, Ledger::Open(options, log_key_));
-  ASSIGN_OR_RETURN(server_, LedgerServer::Start(*ledger_, {.listen_address = "127.0.0.1:0"}));
-  client_ = std::make_unique<LedgerClient>(
-      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()), absl::Seconds(30));
+  LineageLedgerOptions options;
+  options.ledger.data_dir = data_dir();
+  options.ledger.origin = "test.lineage-ledger.local/log";
+  options.ledger.clock = clock_;
+  options.ledger.block_cache_bytes = 8 << 20;
+  options.graph.memory_budget_bytes = graph_in_memory_ ? size_t{1} << 30 : 0;
+  ASSIGN_OR_RETURN(node_, LineageLedger::Open(options, log_key_));
+  ASSIGN_OR_RETURN(server_, LedgerServer::Start(node_->ledger(), {.listen_address = "127.0.0.1:0"},
+                                                &node_->graph().queries()));
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  client_ = std::make_unique<LedgerClient>(channel_, absl::Seconds(30));
   // The trust anchor comes from the key the test holds, not from the server.
-  verifier_ = std::make_unique<LogVerifier>(NoteVerifier(options.origin, log_key_.public_key()));
+  verifier_ = std::make_unique<LogVerifier>(
+      NoteVerifier(options.ledger.origin, log_key_.public_key()));
   return absl::OkStatus();
 }
 
@@ -36,7 +39,8 @@ void LedgerHarness::Stop() {
   client_.reset();
   if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
   server_.reset();
-  ledger_.reset();
+  channel_.reset();
+  node_.reset();
 }
 
 absl::StatusOr<EventSigner> LedgerHarness::AddProducer(std::vector<std::string> namespaces) {

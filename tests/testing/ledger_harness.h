@@ -14,6 +14,7 @@
 #include "client/log_verifier.h"
 #include "common/clock.h"
 #include "server/ledger/ledger.h"
+#include "server/lineage_ledger.h"
 #include "server/service/ledger_server.h"
 #include "tests/testing/temp_dir.h"
 
@@ -21,8 +22,9 @@ namespace lineage::testing {
 
 class LedgerHarness {
  public:
-  // `clock` (optional) must outlive the harness.
-  explicit LedgerHarness(const Clock* clock = nullptr);
+  // `clock` (optional) must outlive the harness. With `graph_in_memory`
+  // false the graph is served from RocksDB only (memory budget 0).
+  explicit LedgerHarness(const Clock* clock = nullptr, bool graph_in_memory = true);
   ~LedgerHarness();
 
   // Opens the ledger and starts the server; connects the client.
@@ -34,16 +36,21 @@ class LedgerHarness {
   absl::StatusOr<EventSigner> AddProducer(std::vector<std::string> namespaces);
 
   LedgerClient& client() { return *client_; }
-  Ledger& ledger() { return *ledger_; }
+  Ledger& ledger() { return node_->ledger(); }
+  LineageGraph& graph() { return node_->graph(); }
+  // The gRPC channel the client uses (for other stubs).
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   const LogVerifier& verifier() const { return *verifier_; }
   std::string data_dir() const { return dir_.path() + "/db"; }
   std::string address() const;
 
  private:
   const Clock* clock_;
+  const bool graph_in_memory_;
   TempDir dir_;
   Ed25519PrivateKey log_key_;
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LineageLedger> node_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<LedgerServer> server_;
   std::unique_ptr<LedgerClient> client_;
   std::unique_ptr<LogVerifier> verifier_;

@@ -1,0 +1,167 @@
+#include "server/graph/graph_index.h"
+
+#include <algorithm>
+#include <deque>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "lineage/storage/graph_record.pb.h"
+
+namespace lineage {
+
+size_t GraphIndex::EstimateBytes(uint64_t nodes, uint64_t edges) {
+  return nodes * sizeof(Node) + 2 * edges * sizeof(Edge);
+}
+
+uint8_t GraphIndex::TierAt(const absl::InlinedVector<TierStep, 1>& history, uint64_t snapshot) {
+  uint8_t tier = 0;
+  for (const TierStep& step : history) {
+    if (step.log_index >= snapshot) break;
+    tier = step.tier;
+  }
+  return tier;
+}
+
+uint64_t GraphIndex::edge_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return edges_;
+}
+
+uint32_t GraphIndex::InternNamespace(const std::string& ns) {
+  auto [it, inserted] = namespace_ids_.emplace(ns, static_cast<uint32_t>(namespaces_.size()));
+  if (inserted) namespaces_.push_back(ns);
+  return it->second;
+}
+
+GraphIndex::Node& GraphIndex::Ensure(uint64_t id) {
+  if (id >= nodes_.size()) nodes_.resize(id + 1);
+  return nodes_[id];
+}
+
+void GraphIndex::AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_index) {
+  Ensure(std::max(from, to));
+  nodes_[from].out.push_back({static_cast<uint32_t>(to), kind, log_index});
+  nodes_[to].in.push_back({static_cast<uint32_t>(from), kind, log_index});
+  ++edges_;
+}
+
+void GraphIndex::Raise(uint64_t start, uint8_t tier, uint64_t log_index) {
+  std::deque<uint64_t> queue;
+  auto raise = [&](uint64_t id) {
+    Node& n = nodes_[id];
+    const uint8_t now = n.effective.empty() ? 0 : n.effective.back().tier;
+    if (tier <= now) return;
+    n.effective.push_back({log_index, tier});
+    queue.push_back(id);
+  };
+  raise(start);
+  while (!queue.empty()) {
+    const uint64_t id = queue.front();
+    queue.pop_front();
+    for (const Edge& e : nodes_[id].out) {
+      if (e.log_index <= log_index) raise(e.other);
+    }
+    for (const Edge& e : nodes_[id].in) {
+      // Equivalent versions (SAME_AS) share their classification both ways.
+      if (e.kind == v1::EDGE_KIND_SAME_AS && e.log_index <= log_index) raise(e.other);
+    }
+  }
+}
+
+void GraphIndex::EdgeRaises(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_index) {
+  const auto current = [&](uint64_t id) -> uint8_t {
+    const Node& n = nodes_[id];
+    return n.effective.empty() ? 0 : n.effective.back().tier;
+  };
+  Raise(to, current(from), log_index);
+  if (kind == v1::EDGE_KIND_SAME_AS) Raise(from, current(to), log_index);
+}
+
+void GraphIndex::Apply(const GraphDelta& delta) {
+  absl::MutexLock lock(&mu_);
+  for (const GraphDelta::Item& item : delta.order) {
+    switch (item.type) {
+      case GraphDelta::Item::Type::kNode: {
+        const GraphDelta::NewNode& n = delta.nodes[item.position];
+        Node& node = Ensure(n.id);
+        node.first_log_index = n.first_log_index;
+        node.kind = static_cast<uint8_t>(n.kind);
+        node.ns = InternNamespace(n.ns);
+        break;
+      }
+      case GraphDelta::Item::Type::kEdge: {
+        const GraphDelta::NewEdge& e = delta.edges[item.position];
+        AddEdge(e.from, static_cast<uint8_t>(e.kind), e.to, e.log_index);
+        EdgeRaises(e.from, static_cast<uint8_t>(e.kind), e.to, e.log_index);
+        break;
+      }
+      case GraphDelta::Item::Type::kTier: {
+        const GraphDelta::TierRaise& t = delta.tiers[item.position];
+        Node& node = Ensure(t.id);
+        node.declared.push_back({t.log_index, static_cast<uint8_t>(t.tier)});
+        Raise(t.id, static_cast<uint8_t>(t.tier), t.log_index);
+        break;
+      }
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& store) {
+  std::unique_ptr<GraphIndex> index(new GraphIndex());
+  absl::MutexLock lock(&index->mu_);
+  const KvReader& db = store.database();
+  ASSIGN_OR_RETURN(uint64_t next, store.ReadNextNodeId(db));
+  index->nodes_.resize(next);
+  // Tier rises and edges, replayed in log order for effective tiers.
+  struct Event {
+    uint64_t log_index;
+    bool is_edge;
+    uint64_t a, b;  // Tier: node, tier. Edge: from, to.
+    uint8_t kind;
+  };
+  std::vector<Event> events;
+  absl::Status bad = absl::OkStatus();
+  RETURN_IF_ERROR(store.ScanNodes(db, [&](uint64_t id, absl::string_view bytes) {
+    storage::GraphNodeRecord record;
+    if (id >= next || !record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      bad = absl::DataLossError(absl::StrCat("graph node ", id, " record is damaged"));
+      return false;
+    }
+    Node& n = index->nodes_[id];
+    n.first_log_index = record.first_log_index();
+    n.kind = static_cast<uint8_t>(record.kind());
+    n.ns = index->InternNamespace(record.namespace_());
+    for (const storage::TierChange& c : record.declared()) {
+      events.push_back({c.log_index(), false, id, static_cast<uint64_t>(c.tier()), 0});
+    }
+    return true;
+  }));
+  RETURN_IF_ERROR(bad);
+  RETURN_IF_ERROR(store.ScanAllEdges(db, [&](uint64_t from, const StoredEdge& e) {
+    if (from >= next || e.other >= next) {
+      bad = absl::DataLossError(absl::StrCat("graph edge ", from, " -> ", e.other,
+                                             " names a node beyond ", next));
+      return false;
+    }
+    index->nodes_[from].out.push_back({static_cast<uint32_t>(e.other), e.kind, e.log_index});
+    index->nodes_[e.other].in.push_back({static_cast<uint32_t>(from), e.kind, e.log_index});
+    ++index->edges_;
+    events.push_back({e.log_index, true, from, e.other, e.kind});
+    return true;
+  }));
+  RETURN_IF_ERROR(bad);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& x, const Event& y) { return x.log_index < y.log_index; });
+  for (const Event& ev : events) {
+    if (ev.is_edge) {
+      index->EdgeRaises(ev.a, ev.kind, ev.b, ev.log_index);
+    } else {
+      index->nodes_[ev.a].declared.push_back({ev.log_index, static_cast<uint8_t>(ev.b)});
+      index->Raise(ev.a, static_cast<uint8_t>(ev.b), ev.log_index);
+    }
+  }
+  return index;
+}
+
+}  // namespace lineage

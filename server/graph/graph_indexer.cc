@@ -1,0 +1,142 @@
+#include "server/graph/graph_indexer.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/graph/node_record.h"
+
+namespace lineage {
+
+GraphIndexer::GraphIndexer(const GraphStore& store,
+                           std::function<void(const GraphDelta&)> on_commit)
+    : store_(store), on_commit_(std::move(on_commit)) {}
+
+absl::Status GraphIndexer::IndexEvent(const VerifiedEvent& event, uint64_t index,
+                                      uint64_t time_micros, WriteBatch& batch) {
+  return IndexPlan(PlanEvent(event.event, time_micros), index, time_micros, batch);
+}
+
+void GraphIndexer::OnCommitted() {
+  if (on_commit_ && !pending_.empty()) on_commit_(pending_);
+  pending_.Clear();
+}
+
+void GraphIndexer::OnAborted() {
+  pending_.Clear();
+  next_id_.reset();  // Re-read the committed counter.
+}
+
+absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint64_t time_micros,
+                                     WriteBatch& batch) {
+  if (!next_id_) {
+    ASSIGN_OR_RETURN(uint64_t next, store_.ReadNextNodeId(batch));
+    ASSIGN_OR_RETURN(edge_count_, store_.ReadEdgeCount(batch));
+    next_id_ = next;
+  }
+  std::vector<uint64_t> ids;
+  ids.reserve(plan.nodes.size());
+  for (const NodeMention& mention : plan.nodes) {
+    ASSIGN_OR_RETURN(uint64_t id, Resolve(mention, plan, index, time_micros, batch));
+    ids.push_back(id);
+  }
+  for (const EdgeMention& e : plan.edges) {
+    if (ids[e.from] == ids[e.to]) continue;  // A self-loop says nothing about lineage.
+    RETURN_IF_ERROR(AddEdge(ids[e.from], e.kind, ids[e.to], index, batch));
+  }
+  store_.PutNextNodeId(batch, *next_id_);
+  store_.PutEdgeCount(batch, edge_count_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const EventPlan& plan,
+                                               uint64_t index, uint64_t time_micros,
+                                               WriteBatch& batch) {
+  absl::StatusOr<uint64_t> found = store_.FindNode(batch, mention.natural_key);
+  uint64_t id;
+  storage::GraphNodeRecord record;
+  bool is_new = false;
+  if (found.ok()) {
+    id = *found;
+    ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, id));
+    if (!record.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat("graph node ", id, " record does not parse"));
+    }
+  } else if (absl::IsNotFound(found.status())) {
+    id = (*next_id_)++;
+    if (id >= (uint64_t{1} << 32)) {
+      return absl::ResourceExhaustedError("the lineage graph holds 2^32 nodes, its maximum");
+    }
+    is_new = true;
+    record = NewNodeRecord(id, mention, index, time_micros);
+    store_.PutNodeKey(batch, mention.natural_key, id);
+    const std::string& search_name =
+        mention.kind == v1::NODE_KIND_RUN ? mention.run_id : mention.name;
+    store_.PutSearch(batch, static_cast<uint8_t>(mention.kind), mention.ns, search_name, id);
+    pending_.AddNode({id, mention.kind, mention.ns, index});
+  } else {
+    return found.status();
+  }
+  std::optional<v1::Classification> raised;
+  const bool changed = ApplyMention(record, mention, plan, index, raised);
+  if (raised) pending_.AddTier({id, *raised, index});
+  if (changed || is_new) store_.PutNode(batch, id, record.SerializeAsString());
+  for (const std::string& token : mention.subject_tokens) {
+    absl::StatusOr<uint64_t> seen = store_.FindSubject(batch, token, id);
+    if (absl::IsNotFound(seen.status())) {
+      store_.PutSubject(batch, token, id, index);
+    } else if (!seen.ok()) {
+      return seen.status();
+    }
+  }
+  if (mention.is_version) {
+    RETURN_IF_ERROR(IndexVersionName(mention, id, !mention.digest.empty(), index, batch));
+  }
+  return id;
+}
+
+absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t id,
+                                            bool by_digest, uint64_t index, WriteBatch& batch) {
+  const uint8_t kind = static_cast<uint8_t>(mention.kind);
+  std::vector<uint64_t> others;
+  bool present = false;
+  RETURN_IF_ERROR(store_.ScanNames(batch, kind, mention.ns, mention.name, mention.version,
+                                   [&](uint64_t other, uint64_t) {
+                                     if (other == id) {
+                                       present = true;
+                                     } else {
+                                       others.push_back(other);
+                                     }
+                                     return true;
+                                   }));
+  if (present) return absl::OkStatus();  // Linked when it first joined this name.
+  store_.PutName(batch, kind, mention.ns, mention.name, mention.version, id, index);
+  // Whoever joins a name second makes the link, so the links do not depend
+  // on arrival order: name-only node -> digest node.
+  for (uint64_t other : others) {
+    ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, other));
+    storage::GraphNodeRecord record;
+    if (!record.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat("graph node ", other, " record does not parse"));
+    }
+    const bool other_by_digest = !record.digest().empty();
+    if (by_digest == other_by_digest) continue;  // Two digests under one name stay apart.
+    if (by_digest) {
+      RETURN_IF_ERROR(AddEdge(other, v1::EDGE_KIND_SAME_AS, id, index, batch));
+    } else {
+      RETURN_IF_ERROR(AddEdge(id, v1::EDGE_KIND_SAME_AS, other, index, batch));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GraphIndexer::AddEdge(uint64_t from, v1::EdgeKind kind, uint64_t to, uint64_t index,
+                                   WriteBatch& batch) {
+  absl::StatusOr<uint64_t> existing = store_.FindEdge(batch, from, static_cast<uint8_t>(kind), to);
+  if (existing.ok()) return absl::OkStatus();  // The first assertion's index stays.
+  if (!absl::IsNotFound(existing.status())) return existing.status();
+  store_.PutEdge(batch, from, static_cast<uint8_t>(kind), to, index);
+  ++edge_count_;
+  pending_.AddEdge({from, kind, to, index});
+  return absl::OkStatus();
+}
+
+}  // namespace lineage

@@ -1,0 +1,109 @@
+// GraphView: the lineage graph as one query sees it: frozen at a tree size
+// (the snapshot), whatever is appended meanwhile. Traversals are written
+// once against this interface and run over either the in-memory GraphIndex
+// (MemoryGraphView, the fast path) or RocksDB directly (StoredGraphView, for
+// graphs larger than the memory budget). Both give identical answers.
+//
+// Thread-safety: one view per query, used by one thread.
+#ifndef LINEAGE_SERVER_GRAPH_GRAPH_VIEW_H_
+#define LINEAGE_SERVER_GRAPH_GRAPH_VIEW_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "lineage/v1/lineage.pb.h"
+#include "server/graph/graph_index.h"
+#include "storage/graph_store.h"
+
+namespace lineage {
+
+struct NodeInfo {
+  v1::NodeKind kind = v1::NODE_KIND_UNSPECIFIED;
+  uint64_t first_log_index = 0;
+  v1::Classification declared = v1::CLASSIFICATION_UNSPECIFIED;
+  v1::Classification effective = v1::CLASSIFICATION_UNSPECIFIED;
+};
+
+class GraphView {
+ public:
+  explicit GraphView(uint64_t snapshot) : snapshot_(snapshot) {}
+  virtual ~GraphView() = default;
+
+  // The tree size this view answers at.
+  uint64_t snapshot() const { return snapshot_; }
+
+  // Whether `id` exists at the snapshot.
+  virtual bool Exists(uint64_t id) = 0;
+
+  // Kind, first index and classifications at the snapshot. NOT_FOUND if the
+  // node does not exist at the snapshot.
+  virtual absl::StatusOr<NodeInfo> Info(uint64_t id) = 0;
+
+  // The node's namespace (for stop conditions).
+  virtual absl::StatusOr<std::string> Namespace(uint64_t id) = 0;
+
+  // Calls `visit` for each edge leaving (`outgoing`) or entering `id` that
+  // was asserted before the snapshot.
+  virtual absl::Status ForEachEdge(
+      uint64_t id, bool outgoing,
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) = 0;
+
+  // Called by long traversals every few thousand nodes.
+  virtual void Yield() {}
+
+ private:
+  const uint64_t snapshot_;
+};
+
+// Over the in-memory index. Holds the index's read lock while it lives
+// (released briefly at each Yield).
+class MemoryGraphView : public GraphView {
+ public:
+  MemoryGraphView(const GraphIndex& index, uint64_t snapshot) : GraphView(snapshot), lock_(index) {}
+
+  bool Exists(uint64_t id) override;
+  absl::StatusOr<NodeInfo> Info(uint64_t id) override;
+  absl::StatusOr<std::string> Namespace(uint64_t id) override;
+  absl::Status ForEachEdge(
+      uint64_t id, bool outgoing,
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+  void Yield() override;
+
+ private:
+  GraphIndex::ReadLock lock_;
+  int since_yield_ = 0;
+};
+
+// Straight over RocksDB: one prefix scan per hop; effective classification
+// by an upstream walk per node (memoized for the query).
+class StoredGraphView : public GraphView {
+ public:
+  StoredGraphView(const GraphStore& store, uint64_t snapshot) : GraphView(snapshot), store_(store) {}
+
+  bool Exists(uint64_t id) override;
+  absl::StatusOr<NodeInfo> Info(uint64_t id) override;
+  absl::StatusOr<std::string> Namespace(uint64_t id) override;
+  absl::Status ForEachEdge(
+      uint64_t id, bool outgoing,
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+
+ private:
+  struct Cached {
+    NodeInfo info;
+    std::string ns;
+    bool effective_known = false;
+  };
+  absl::StatusOr<Cached*> Load(uint64_t id);
+  absl::StatusOr<v1::Classification> Effective(uint64_t id);
+
+  const GraphStore& store_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Cached>> cache_;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_SERVER_GRAPH_GRAPH_VIEW_H_

@@ -1,0 +1,530 @@
+#include "server/graph/lineage_queries.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/graph/node_builder.h"
+#include "server/graph/node_record.h"
+#include "server/graph/traversal.h"
+#include "server/ledger/log_reader.h"
+#include "server/ledger/proto_time.h"
+
+namespace lineage {
+
+struct LineageQueries::Snapshot {
+  uint64_t size = 0;
+  v1::SignedCheckpoint checkpoint;
+};
+
+namespace {
+
+constexpr uint64_t kDefaultLimit = 100000;
+constexpr uint64_t kMaxLimit = 10000000;
+constexpr uint32_t kDefaultPage = 10000;
+constexpr uint32_t kMaxPage = 100000;
+constexpr int kMaxSelectors = 10000;
+constexpr uint64_t kMaxSearchScan = 200000;
+
+std::unique_ptr<GraphView> MakeView(const GraphStore& store, const GraphIndex* index,
+                                    uint64_t size) {
+  if (index != nullptr) return std::make_unique<MemoryGraphView>(*index, size);
+  return std::make_unique<StoredGraphView>(store, size);
+}
+
+uint32_t PageSize(uint32_t requested) {
+  return requested == 0 ? kDefaultPage : std::min(requested, kMaxPage);
+}
+
+absl::Status CheckEnums(v1::NodeView view) {
+  if (!v1::NodeView_IsValid(view)) return absl::InvalidArgumentError("view: unknown value");
+  return absl::OkStatus();
+}
+
+v1::NodeView Level(v1::NodeView view) {
+  return view == v1::NODE_VIEW_UNSPECIFIED ? v1::NODE_VIEW_BASIC : view;
+}
+
+v1::Edge ToEdge(uint64_t from, uint64_t to, v1::EdgeKind kind, uint64_t log_index) {
+  v1::Edge e;
+  e.set_from_node_id(from);
+  e.set_to_node_id(to);
+  e.set_kind(kind);
+  e.set_log_index(log_index);
+  return e;
+}
+
+KindSet DataFlowEdges() {
+  KindSet set;
+  set.Add(v1::EDGE_KIND_INPUT_TO);
+  set.Add(v1::EDGE_KIND_PRODUCED);
+  set.Add(v1::EDGE_KIND_SERVES);
+  set.Add(v1::EDGE_KIND_SAME_AS);
+  return set;
+}
+
+absl::StatusOr<std::vector<uint64_t>> ResolveAll(
+    const GraphStore& store, GraphView& view,
+    const google::protobuf::RepeatedPtrField<v1::NodeSelector>& selectors, absl::string_view field) {
+  if (selectors.size() > kMaxSelectors) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": got ", selectors.size(), " selectors, max ", kMaxSelectors));
+  }
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < selectors.size(); ++i) {
+    ASSIGN_OR_RETURN(std::vector<uint64_t> found,
+                     ResolveSelector(store, view, selectors[i], absl::StrCat(field, "[", i, "]")));
+    ids.insert(ids.end(), found.begin(), found.end());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// Pages of a traversal, built on demand with a short-lived view each.
+class TraversePages : public PageSource<v1::TraverseResponse> {
+ public:
+  TraversePages(const GraphStore& store, const GraphIndex* index, uint64_t size,
+                v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
+                uint32_t page_size)
+      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
+        result_(std::move(result)), level_(level), page_size_(page_size) {}
+
+  absl::StatusOr<v1::TraverseResponse> Next() override {
+    v1::TraverseResponse page;
+    if (first_) *page.mutable_checkpoint() = checkpoint_;
+    first_ = false;
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
+    const size_t end = std::min(result_.returned.size(), next_node_ + page_size_);
+    for (; next_node_ < end; ++next_node_) {
+      const uint64_t id = result_.returned[next_node_];
+      ASSIGN_OR_RETURN(*page.add_nodes(),
+                       BuildNode(store_, *view, id, result_.visits.at(id).depth, level_));
+    }
+    const size_t edge_end = std::min(result_.edges.size(), next_edge_ + page_size_);
+    for (; next_edge_ < edge_end; ++next_edge_) {
+      const VisitedEdge& e = result_.edges[next_edge_];
+      *page.add_edges() = ToEdge(e.from, e.to, e.kind, e.log_index);
+    }
+    if (next_node_ == result_.returned.size() && next_edge_ == result_.edges.size()) {
+      page.set_done(true);
+      page.set_truncated(result_.truncated);
+      page.set_truncation_reason(result_.reason);
+      page.set_visited(result_.visits.size());
+      page.set_returned(result_.returned.size());
+      *page.mutable_checkpoint() = checkpoint_;
+    }
+    return page;
+  }
+
+ private:
+  const GraphStore& store_;
+  const GraphIndex* index_;
+  const uint64_t size_;
+  const v1::SignedCheckpoint checkpoint_;
+  const TraversalResult result_;
+  const v1::NodeView level_;
+  const uint32_t page_size_;
+  bool first_ = true;
+  size_t next_node_ = 0;
+  size_t next_edge_ = 0;
+};
+
+// Pages of a deletion impact, grouped by kind within each page.
+class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
+ public:
+  ImpactPages(const GraphStore& store, const GraphIndex* index, uint64_t size,
+              v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources,
+              TraversalResult result, v1::NodeView level, uint32_t page_size)
+      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
+        sources_(std::move(sources)), result_(std::move(result)), level_(level),
+        page_size_(page_size) {
+    // Impacted: everything reached downstream except the sources and the
+    // versions equivalent to them (depth 0).
+    for (uint64_t id : result_.returned) {
+      if (result_.visits.at(id).depth > 0) impacted_.push_back(id);
+    }
+  }
+
+  absl::StatusOr<v1::DeletionImpactResponse> Next() override {
+    v1::DeletionImpactResponse page;
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
+    if (first_) {
+      *page.mutable_checkpoint() = checkpoint_;
+      for (uint64_t id : sources_) {
+        ASSIGN_OR_RETURN(*page.add_sources(), BuildNode(store_, *view, id, 0, level_));
+      }
+      first_ = false;
+    }
+    const size_t end = std::min(impacted_.size(), next_ + page_size_);
+    for (; next_ < end; ++next_) {
+      const uint64_t id = impacted_[next_];
+      ASSIGN_OR_RETURN(v1::Node node,
+                       BuildNode(store_, *view, id, result_.visits.at(id).depth, level_));
+      v1::ImpactedNode* impacted = nullptr;
+      switch (node.kind()) {
+        case v1::NODE_KIND_DATASET_VERSION:
+          impacted = page.add_dataset_versions();
+          ++totals_[0];
+          break;
+        case v1::NODE_KIND_RUN:
+          impacted = page.add_runs();
+          ++totals_[1];
+          break;
+        case v1::NODE_KIND_MODEL_VERSION:
+          impacted = page.add_model_versions();
+          ++totals_[2];
+          break;
+        case v1::NODE_KIND_DEPLOYMENT:
+          impacted = page.add_deployments();
+          ++totals_[3];
+          break;
+        default:
+          continue;  // Data flow edges only reach the kinds above.
+      }
+      ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store_, id));
+      impacted->set_owner(PropertiesAt(record, size_).owner());
+      std::vector<uint64_t> path = PathToStart(result_, id);
+      std::reverse(path.begin(), path.end());
+      impacted->set_source_node_id(path.front());
+      *impacted->mutable_witness_path() = {path.begin(), path.end()};
+      *impacted->mutable_node() = std::move(node);
+    }
+    if (next_ == impacted_.size()) {
+      page.set_done(true);
+      page.set_complete(true);
+      page.set_total_dataset_versions(totals_[0]);
+      page.set_total_runs(totals_[1]);
+      page.set_total_model_versions(totals_[2]);
+      page.set_total_deployments(totals_[3]);
+      *page.mutable_checkpoint() = checkpoint_;
+    }
+    return page;
+  }
+
+ private:
+  const GraphStore& store_;
+  const GraphIndex* index_;
+  const uint64_t size_;
+  const v1::SignedCheckpoint checkpoint_;
+  const std::vector<uint64_t> sources_;
+  const TraversalResult result_;
+  const v1::NodeView level_;
+  const uint32_t page_size_;
+  std::vector<uint64_t> impacted_;
+  bool first_ = true;
+  size_t next_ = 0;
+  uint64_t totals_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace
+
+absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_of) const {
+  std::shared_ptr<const PublishedCheckpoint> latest = ledger_.LatestCheckpoint();
+  if (latest == nullptr) {
+    return absl::FailedPreconditionError("the log has no verified checkpoint to answer at");
+  }
+  Snapshot snap;
+  switch (as_of.point_case()) {
+    case v1::AsOf::kTreeSize:
+      if (as_of.tree_size() > latest->checkpoint.size) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("as_of.tree_size: got ", as_of.tree_size(),
+                         ", want at most the latest checkpoint's ", latest->checkpoint.size));
+      }
+      snap.size = as_of.tree_size();
+      break;
+    case v1::AsOf::kTime: {
+      RETURN_IF_ERROR(ValidateProtoTime(as_of.time(), "as_of.time"));
+      ASSIGN_OR_RETURN(snap.size, ledger_.SizeAtTime(FromProtoTime(as_of.time())));
+      break;
+    }
+    default:
+      snap.size = latest->checkpoint.size;
+  }
+  ASSIGN_OR_RETURN(PublishedCheckpoint checkpoint, ledger_.CheckpointAt(snap.size));
+  snap.checkpoint = ToProto(checkpoint);
+  return snap;
+}
+
+absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries::Traverse(
+    const v1::TraverseRequest& request, CancelCheck cancelled) const {
+  if (request.start_size() == 0) return absl::InvalidArgumentError("start: at least one node is needed");
+  if (request.direction() != v1::DIRECTION_UPSTREAM &&
+      request.direction() != v1::DIRECTION_DOWNSTREAM) {
+    return absl::InvalidArgumentError("direction: want DIRECTION_UPSTREAM or DIRECTION_DOWNSTREAM");
+  }
+  if (request.limit() > kMaxLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: got ", request.limit(), ", max ", kMaxLimit));
+  }
+  RETURN_IF_ERROR(CheckEnums(request.view()));
+  ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
+  TraversalSpec spec;
+  spec.upstream = request.direction() == v1::DIRECTION_UPSTREAM;
+  spec.max_depth = request.max_depth();
+  for (int k : request.edge_kinds()) spec.edge_kinds.Add(k);
+  for (int k : request.node_kinds()) spec.node_kinds.Add(k);
+  for (const v1::NodeMatch& m : request.stop_at()) {
+    spec.stop_at.push_back({m.kind(), m.namespace_prefix()});
+  }
+  spec.limit = request.limit() == 0 ? kDefaultLimit : request.limit();
+  spec.min_effective = request.min_effective_classification();
+  spec.include_start = request.include_start();
+  spec.record_edges = request.include_edges();
+  spec.check_cancelled = std::move(cancelled);
+  TraversalResult result;
+  {
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
+    ASSIGN_OR_RETURN(spec.start, ResolveAll(store_, *view, request.start(), "start"));
+    ASSIGN_OR_RETURN(result, lineage::Traverse(*view, spec));
+  }
+  return std::unique_ptr<PageSource<v1::TraverseResponse>>(
+      new TraversePages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(result),
+                        Level(request.view()), PageSize(request.page_size())));
+}
+
+absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& request,
+                                                        CancelCheck cancelled) const {
+  if (request.max_paths() > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_paths: got ", request.max_paths(), ", max 10000"));
+  }
+  RETURN_IF_ERROR(CheckEnums(request.view()));
+  ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
+  std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
+  ASSIGN_OR_RETURN(std::vector<uint64_t> targets,
+                   ResolveSelector(store_, *view, request.target(), "target"));
+  TraversalSpec spec;
+  spec.start = targets;
+  spec.upstream = true;
+  if (request.edge_kinds_size() == 0) {
+    spec.edge_kinds = DataFlowEdges();
+  } else {
+    for (int k : request.edge_kinds()) spec.edge_kinds.Add(k);
+  }
+  spec.limit = kMaxLimit;
+  spec.include_start = true;
+  spec.check_cancelled = std::move(cancelled);
+  ASSIGN_OR_RETURN(TraversalResult result, lineage::Traverse(*view, spec));
+  if (result.truncated) {
+    return absl::ResourceExhaustedError(
+        "trace: more than 10,000,000 nodes upstream; narrow the edge kinds or use Traverse");
+  }
+  // Sources: dataset versions nothing flows into (nor into an equivalent).
+  std::vector<std::pair<uint32_t, uint64_t>> sources;
+  for (uint64_t id : result.returned) {
+    ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
+    if (info.kind != v1::NODE_KIND_DATASET_VERSION || result.has_next.contains(id)) continue;
+    bool equivalent_has_upstream = false;
+    for (bool outgoing : {true, false}) {
+      RETURN_IF_ERROR(view->ForEachEdge(id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+        if (kind == v1::EDGE_KIND_SAME_AS && result.has_next.contains(other)) {
+          equivalent_has_upstream = true;
+        }
+      }));
+    }
+    if (!equivalent_has_upstream) sources.push_back({result.visits.at(id).depth, id});
+  }
+  std::sort(sources.begin(), sources.end());
+  const size_t max_paths = request.max_paths() == 0 ? 100 : request.max_paths();
+  v1::TraceResponse out;
+  out.set_sources(sources.size());
+  out.set_truncated(sources.size() > max_paths);
+  absl::flat_hash_map<uint64_t, bool> on_paths;
+  for (size_t i = 0; i < std::min(max_paths, sources.size()); ++i) {
+    std::vector<uint64_t> path = PathToStart(result, sources[i].second);  // Source first.
+    v1::LineagePath* p = out.add_paths();
+    for (size_t j = 0; j < path.size(); ++j) {
+      p->add_node_ids(path[j]);
+      on_paths[path[j]] = true;
+      if (j + 1 < path.size()) {
+        const Visit& v = result.visits.at(path[j]);
+        *p->add_edges() = ToEdge(path[j], path[j + 1], v.kind, v.log_index);
+      }
+    }
+  }
+  const v1::NodeView level = Level(request.view());
+  for (uint64_t id : targets) {
+    ASSIGN_OR_RETURN(*out.mutable_target(), BuildNode(store_, *view, id, 0, level));
+    break;
+  }
+  std::vector<uint64_t> ids;
+  for (const auto& [id, unused] : on_paths) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (uint64_t id : ids) {
+    ASSIGN_OR_RETURN(*out.add_nodes(), BuildNode(store_, *view, id, result.visits.at(id).depth, level));
+  }
+  *out.mutable_checkpoint() = std::move(snap.checkpoint);
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<PageSource<v1::DeletionImpactResponse>>>
+LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
+                               CancelCheck cancelled) const {
+  if (request.subject_tokens_size() == 0 && request.sources_size() == 0) {
+    return absl::InvalidArgumentError("give subject_tokens, sources, or both");
+  }
+  if (request.subject_tokens_size() > kMaxSelectors) {
+    return absl::InvalidArgumentError(absl::StrCat("subject_tokens: got ",
+                                                   request.subject_tokens_size(), ", max ",
+                                                   kMaxSelectors));
+  }
+  RETURN_IF_ERROR(CheckEnums(request.view()));
+  ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
+  std::vector<uint64_t> sources;
+  TraversalResult result;
+  {
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
+    for (const std::string& token : request.subject_tokens()) {
+      RETURN_IF_ERROR(store_.ScanSubject(store_.database(), token, [&](uint64_t id, uint64_t index) {
+        if (index < snap.size) sources.push_back(id);
+        return true;
+      }));
+    }
+    ASSIGN_OR_RETURN(std::vector<uint64_t> selected,
+                     ResolveAll(store_, *view, request.sources(), "sources"));
+    for (uint64_t id : selected) {
+      ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
+      if (info.kind == v1::NODE_KIND_DATASET) {
+        RETURN_IF_ERROR(view->ForEachEdge(id, true, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+          if (kind == v1::EDGE_KIND_HAS_VERSION) sources.push_back(other);
+        }));
+      } else if (info.kind == v1::NODE_KIND_DATASET_VERSION) {
+        sources.push_back(id);
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "sources: node ", id, " is a ", v1::NodeKind_Name(info.kind),
+            "; deletion impact starts from datasets or dataset versions"));
+      }
+    }
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    if (!sources.empty()) {
+      TraversalSpec spec;
+      spec.start = sources;
+      spec.upstream = false;
+      spec.edge_kinds = DataFlowEdges();
+      spec.limit = kMaxLimit;
+      spec.check_cancelled = std::move(cancelled);
+      ASSIGN_OR_RETURN(result, lineage::Traverse(*view, spec));
+      if (result.truncated) {
+        return absl::ResourceExhaustedError(
+            "deletion impact: more than 10,000,000 nodes downstream, the server's limit for one "
+            "answer; split the request by source");
+      }
+    }
+  }
+  return std::unique_ptr<PageSource<v1::DeletionImpactResponse>>(new ImpactPages(
+      store_, index_, snap.size, std::move(snap.checkpoint), std::move(sources), std::move(result),
+      Level(request.view()), PageSize(request.page_size())));
+}
+
+absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
+    const v1::SearchNodesRequest& request, CancelCheck cancelled) const {
+  if (request.page_size() > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: got ", request.page_size(), ", max 10000"));
+  }
+  if (!v1::NodeKind_IsValid(request.kind())) return absl::InvalidArgumentError("kind: unknown value");
+  RETURN_IF_ERROR(CheckEnums(request.view()));
+  std::string start_after;
+  if (!request.page_token().empty() &&
+      !absl::WebSafeBase64Unescape(request.page_token(), &start_after)) {
+    return absl::InvalidArgumentError("page_token: not a token from a previous response");
+  }
+  ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
+  std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
+  const size_t page_size = request.page_size() == 0 ? 100 : request.page_size();
+  const bool needs_record = !request.attributes().empty() || request.has_first_seen_after() ||
+                            request.has_first_seen_before();
+  v1::SearchNodesResponse out;
+  std::string last_key;
+  uint64_t scanned = 0;
+  bool more = false;
+  absl::Status error = absl::OkStatus();
+  const int first_kind = request.kind() != v1::NODE_KIND_UNSPECIFIED
+                             ? request.kind()
+                             : (start_after.empty() ? 1 : static_cast<uint8_t>(start_after[0]));
+  const int last_kind = request.kind() != v1::NODE_KIND_UNSPECIFIED ? request.kind() : 7;
+  for (int kind = first_kind; kind <= last_kind && !more && error.ok(); ++kind) {
+    const std::string after =
+        !start_after.empty() && static_cast<uint8_t>(start_after[0]) == kind ? start_after : "";
+    RETURN_IF_ERROR(store_.ScanSearch(
+        store_.database(), static_cast<uint8_t>(kind), request.namespace_(), request.name_prefix(),
+        after, [&](absl::string_view key, uint64_t id) {
+          if (static_cast<size_t>(out.nodes_size()) >= page_size || scanned >= kMaxSearchScan) {
+            more = true;
+            return false;
+          }
+          ++scanned;
+          last_key = std::string(key);
+          if (scanned % 4096 == 0 && cancelled) {
+            error = cancelled();
+            if (!error.ok()) return false;
+          }
+          if (!view->Exists(id)) return true;
+          absl::StatusOr<NodeInfo> info = view->Info(id);
+          if (!info.ok()) {
+            error = info.status();
+            return false;
+          }
+          if (info->declared < request.min_classification() ||
+              info->effective < request.min_effective_classification()) {
+            return true;
+          }
+          if (needs_record) {
+            absl::StatusOr<storage::GraphNodeRecord> record = ReadNodeRecord(store_, id);
+            if (!record.ok()) {
+              error = record.status();
+              return false;
+            }
+            const int64_t first_seen = record->first_seen_micros();
+            if (request.has_first_seen_after() &&
+                first_seen < absl::ToUnixMicros(FromProtoTime(request.first_seen_after()))) {
+              return true;
+            }
+            if (request.has_first_seen_before() &&
+                first_seen >= absl::ToUnixMicros(FromProtoTime(request.first_seen_before()))) {
+              return true;
+            }
+            const v1::NodeProperties props = PropertiesAt(*record, snap.size);
+            for (const auto& [k, want] : request.attributes()) {
+              const std::string got = k == "owner"         ? props.owner()
+                                      : k == "region"      ? props.region()
+                                      : k == "environment" ? props.environment()
+                                      : k == "location"    ? props.location()
+                                      : props.attributes().count(k) ? props.attributes().at(k)
+                                                                    : std::string();
+              if (got != want) return true;
+            }
+          }
+          absl::StatusOr<v1::Node> node = BuildNode(store_, *view, id, 0, Level(request.view()));
+          if (!node.ok()) {
+            error = node.status();
+            return false;
+          }
+          *out.add_nodes() = *std::move(node);
+          return true;
+        }));
+  }
+  RETURN_IF_ERROR(error);
+  if (more) out.set_next_page_token(absl::WebSafeBase64Escape(last_key));
+  *out.mutable_checkpoint() = std::move(snap.checkpoint);
+  return out;
+}
+
+absl::StatusOr<v1::GetNodeResponse> LineageQueries::GetNode(const v1::GetNodeRequest& request) const {
+  ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
+  std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
+  ASSIGN_OR_RETURN(std::vector<uint64_t> ids, ResolveSelector(store_, *view, request.node(), "node"));
+  v1::GetNodeResponse out;
+  for (uint64_t id : ids) {
+    ASSIGN_OR_RETURN(*out.add_nodes(), BuildNode(store_, *view, id, 0, v1::NODE_VIEW_FULL));
+  }
+  *out.mutable_checkpoint() = std::move(snap.checkpoint);
+  return out;
+}
+
+}  // namespace lineage

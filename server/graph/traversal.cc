@@ -1,0 +1,128 @@
+#include "server/graph/traversal.h"
+
+#include <deque>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "common/status_macros.h"
+
+namespace lineage {
+namespace {
+
+struct QueueEntry {
+  uint64_t id;
+  uint32_t depth;
+};
+
+absl::StatusOr<bool> Stops(GraphView& view, const TraversalSpec& spec, uint64_t id,
+                           v1::NodeKind kind) {
+  for (const StopCondition& stop : spec.stop_at) {
+    if (stop.kind != v1::NODE_KIND_UNSPECIFIED && stop.kind != kind) continue;
+    if (!stop.namespace_prefix.empty()) {
+      ASSIGN_OR_RETURN(std::string ns, view.Namespace(id));
+      if (!absl::StartsWith(ns, stop.namespace_prefix)) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& spec) {
+  if (spec.start.empty()) return absl::InvalidArgumentError("start: at least one node is needed");
+  TraversalResult out;
+  std::deque<QueueEntry> queue;
+  absl::flat_hash_set<uint64_t> expanded;
+  absl::flat_hash_set<std::pair<uint64_t, uint64_t>> same_as_seen;
+  absl::flat_hash_set<uint64_t> starts(spec.start.begin(), spec.start.end());
+  for (uint64_t s : spec.start) {
+    if (out.visits.emplace(s, Visit()).second) queue.push_back({s, 0});
+  }
+  const bool follow_out = !spec.upstream;
+  uint64_t pops = 0;
+  while (!queue.empty()) {
+    const QueueEntry entry = queue.front();
+    queue.pop_front();
+    if (entry.depth > out.visits[entry.id].depth || !expanded.insert(entry.id).second) continue;
+    if (++pops % 4096 == 0) {
+      if (spec.check_cancelled) RETURN_IF_ERROR(spec.check_cancelled());
+      view.Yield();
+    }
+    ASSIGN_OR_RETURN(NodeInfo info, view.Info(entry.id));
+    const bool is_start = starts.contains(entry.id);
+    if ((!is_start || spec.include_start) && spec.node_kinds.Contains(info.kind) &&
+        info.effective >= spec.min_effective) {
+      if (out.returned.size() >= spec.limit) {
+        out.truncated = true;
+        out.reason = v1::TRUNCATION_REASON_NODE_LIMIT;
+        break;
+      }
+      out.returned.push_back(entry.id);
+    }
+    const bool at_max_depth = spec.max_depth > 0 && entry.depth >= spec.max_depth;
+    if (!is_start) {
+      ASSIGN_OR_RETURN(bool stops, Stops(view, spec, entry.id, info.kind));
+      if (stops) continue;
+    }
+    // Follow edges the traversal's way, and SAME_AS both ways.
+    auto follow = [&](uint64_t other, v1::EdgeKind kind, uint64_t log_index, bool along) {
+      const bool same_as = kind == v1::EDGE_KIND_SAME_AS;
+      if (!same_as && (!along || !spec.edge_kinds.Contains(kind))) return;
+      if (!same_as) out.has_next[entry.id] = true;
+      const uint32_t depth = entry.depth + (same_as ? 0 : 1);
+      if (!same_as && at_max_depth) {
+        if (!out.visits.contains(other)) {
+          out.truncated = true;
+          if (out.reason == v1::TRUNCATION_REASON_UNSPECIFIED) {
+            out.reason = v1::TRUNCATION_REASON_MAX_DEPTH;
+          }
+        }
+        return;
+      }
+      if (spec.record_edges) {
+        const uint64_t from = along == follow_out ? entry.id : other;
+        const uint64_t to = along == follow_out ? other : entry.id;
+        if (!same_as || same_as_seen.insert({from, to}).second) {
+          out.edges.push_back({from, to, kind, log_index});
+        }
+      }
+      auto [it, inserted] = out.visits.try_emplace(other);
+      if (!inserted && it->second.depth <= depth) return;
+      it->second = Visit{depth, entry.id, kind, log_index};
+      if (same_as) {
+        queue.push_front({other, depth});
+      } else {
+        queue.push_back({other, depth});
+      }
+    };
+    RETURN_IF_ERROR(view.ForEachEdge(entry.id, follow_out,
+                                     [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
+                                       follow(other, kind, index, true);
+                                     }));
+    RETURN_IF_ERROR(view.ForEachEdge(entry.id, !follow_out,
+                                     [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
+                                       follow(other, kind, index, false);
+                                     }));
+    if (out.visits.size() > spec.max_visited) {
+      out.truncated = true;
+      out.reason = v1::TRUNCATION_REASON_VISIT_LIMIT;
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<uint64_t> PathToStart(const TraversalResult& result, uint64_t id) {
+  std::vector<uint64_t> path;
+  while (true) {
+    path.push_back(id);
+    auto it = result.visits.find(id);
+    if (it == result.visits.end() || it->second.pred == Visit::kNoPred) break;
+    id = it->second.pred;
+    if (path.size() > result.visits.size()) break;  // Defensive: never loop.
+  }
+  return path;
+}
+
+}  // namespace lineage

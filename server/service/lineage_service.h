@@ -1,0 +1,45 @@
+// gRPC LineageService: graph queries (proto/lineage/v1/lineage.proto).
+//
+// Queries run on a pool of their own, never on gRPC's callback threads, and
+// poll the caller's deadline and cancellation as they go: a deadline that
+// passes stops the work with DEADLINE_EXCEEDED. Streamed answers build each
+// page only when the previous one was written, so a slow reader holds one
+// page, not the whole answer.
+//
+// Thread-safety: safe for concurrent calls. The queries must outlive it.
+#ifndef LINEAGE_SERVER_SERVICE_LINEAGE_SERVICE_H_
+#define LINEAGE_SERVER_SERVICE_LINEAGE_SERVICE_H_
+
+#include "lineage/v1/lineage.grpc.pb.h"
+#include "server/graph/lineage_queries.h"
+#include "server/ledger/worker_pool.h"
+
+namespace lineage {
+
+class LineageServiceImpl final : public v1::LineageService::CallbackService {
+ public:
+  // `threads`: query threads (0: one per core).
+  LineageServiceImpl(const LineageQueries& queries, int threads);
+
+  grpc::ServerWriteReactor<v1::TraverseResponse>* Traverse(
+      grpc::CallbackServerContext* context, const v1::TraverseRequest* request) override;
+  grpc::ServerUnaryReactor* Trace(grpc::CallbackServerContext* context,
+                                  const v1::TraceRequest* request,
+                                  v1::TraceResponse* response) override;
+  grpc::ServerWriteReactor<v1::DeletionImpactResponse>* DeletionImpact(
+      grpc::CallbackServerContext* context, const v1::DeletionImpactRequest* request) override;
+  grpc::ServerUnaryReactor* SearchNodes(grpc::CallbackServerContext* context,
+                                        const v1::SearchNodesRequest* request,
+                                        v1::SearchNodesResponse* response) override;
+  grpc::ServerUnaryReactor* GetNode(grpc::CallbackServerContext* context,
+                                    const v1::GetNodeRequest* request,
+                                    v1::GetNodeResponse* response) override;
+
+ private:
+  const LineageQueries& queries_;
+  WorkerPool pool_;
+};
+
+}  // namespace lineage
+
+#endif  // LINEAGE_SERVER_SERVICE_LINEAGE_SERVICE_H_

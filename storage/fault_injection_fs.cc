@@ -84,6 +84,17 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
 
   const char* Name() const override { return "LineageFaultInjectionFs"; }
 
+  // A full disk reports no free space, so RocksDB's own recovery (its
+  // SstFileManager polls free space) waits for space as it would for real.
+  rocksdb::IOStatus GetFreeSpace(const std::string& path, const rocksdb::IOOptions& options,
+                                 uint64_t* free, rocksdb::IODebugContext* dbg) override {
+    if (state_.mode.load() == Mode::kNoSpace) {
+      *free = 0;
+      return rocksdb::IOStatus::OK();
+    }
+    return target()->GetFreeSpace(path, options, free, dbg);
+  }
+
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {

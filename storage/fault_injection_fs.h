@@ -8,10 +8,11 @@
 //   faults.Fail(FaultInjectionFs::Mode::kNoSpace);   // writes now fail: ENOSPC
 //   faults.Fail(FaultInjectionFs::Mode::kNone);      // space is back
 //
-// While a mode other than kNone is set, every operation that would change
-// files (creating or appending to a file, syncing it) returns the injected
-// error; reads are untouched. Nothing is written partially: an append either
-// happens whole or fails whole before reaching the real file.
+// While a mode other than kNone is set, the operations it names return the
+// injected error; reads are untouched. Nothing is written partially: an
+// append either happens whole or fails whole before reaching the real file.
+// kNoSpace also reports no free space, as a full disk does, so RocksDB's
+// automatic recovery waits for space to return as it would in production.
 //
 // Thread-safety: Fail() and failures() are safe from any thread. The object
 // must outlive every Database opened with it.

@@ -6,6 +6,7 @@
 #include "crypto/envelope_record.h"
 #include "crypto/formats.h"
 #include "crypto/key_id.h"
+#include "crypto/leaf.h"
 #include "crypto/merkle_hash.h"
 #include "storage/schema.h"
 
@@ -79,7 +80,12 @@ void EventIdsChecker::Finish(uint64_t tree_size, FindingSink& findings) {
           return true;
         }
         absl::StatusOr<StoredEntry> entry = store_.ReadEntry(index);
-        if (!entry.ok()) return true;  // Reported by the replay.
+        absl::StatusOr<std::string> leaf_bytes = store_.ReadLeaf(index);
+        if (!entry.ok() || !leaf_bytes.ok()) return true;  // Reported by the replay.
+        absl::StatusOr<Leaf> leaf = DecodeLeaf(*leaf_bytes);
+        if (!leaf.ok() || leaf->commitment != CommitToRecord(entry->salt, entry->record)) {
+          return true;  // A damaged entry, reported by the replay.
+        }
         absl::StatusOr<EnvelopeRecord> record = DecodeEnvelopeRecord(entry->record);
         v1::LineageEvent event;
         if (!record.ok() || record->kind != EntryKind::kLineageEvent ||

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -21,6 +22,7 @@
 #include "server/ledger/ledger.h"
 #include "server/lineage_ledger.h"
 #include "server/log_key.h"
+#include "server/offline_ops.h"
 #include "server/service/ledger_server.h"
 
 ABSL_FLAG(std::string, data_dir, "lineage-data", "Directory of the ledger's RocksDB data.");
@@ -37,6 +39,22 @@ ABSL_FLAG(int, verify_threads, 0, "Signature verification threads (0: one per co
 ABSL_FLAG(int64_t, graph_memory_budget_mb, 4096,
           "Hold the lineage graph's topology in memory if it fits this budget (checked at "
           "start); otherwise graph queries read RocksDB directly.");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Where AdminService.CreateBackup writes (default <data_dir>/backups). Keep it on the data "
+          "directory's file system: backups are then hard links, taken in about a second.");
+ABSL_FLAG(bool, verify, false,
+          "Check <data_dir>/db offline, end to end (docs/operations.md), print every problem found "
+          "and exit: 0 verified, 1 damage found, 2 could not run. Stop the server first; a running "
+          "server checks itself with AdminService.VerifyIntegrity.");
+ABSL_FLAG(std::vector<std::string>, verify_checkpoints, {},
+          "With --verify: files holding signed checkpoints you trust (handed to clients, "
+          "witnessed); each must match the log.");
+ABSL_FLAG(std::string, vkey, "",
+          "The log's verifier key, or a file holding it, for --verify and --restore_from "
+          "(default <log_key_file>.vkey).");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore this backup directory into <data_dir>/db (which must not exist), verify it end "
+          "to end, then serve it (with --verify: exit instead).");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
           "On SIGTERM/SIGINT, how long calls in flight may take to finish.");
 
@@ -62,6 +80,12 @@ int Run() {
   const bool dev = absl::GetFlag(FLAGS_dev_keys);
   std::string log_key_file = absl::GetFlag(FLAGS_log_key_file);
   if (log_key_file.empty()) log_key_file = absl::StrCat(key_dir, "/log.pem");
+
+  OfflineModes offline{absl::GetFlag(FLAGS_verify), absl::GetFlag(FLAGS_restore_from),
+                       absl::StrCat(data_dir, "/db"), absl::GetFlag(FLAGS_vkey),
+                       absl::GetFlag(FLAGS_verify_checkpoints)};
+  if (offline.vkey.empty()) offline.vkey = absl::StrCat(log_key_file, ".vkey");
+  if (const int code = RunOfflineModes(offline, {}); code >= 0) return code;
 
   absl::StatusOr<LoadedKey> log_key = LoadOrCreatePrivateKey(log_key_file, dev);
   if (!log_key.ok()) {
@@ -99,6 +123,10 @@ int Run() {
 
   ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  if (server_options.backup_dir.empty()) {
+    server_options.backup_dir = std::filesystem::absolute(absl::StrCat(data_dir, "/backups")).string();
+  }
   absl::StatusOr<std::unique_ptr<LedgerServer>> server =
       LedgerServer::Start(*ledger, server_options, &(*node)->graph().queries());
   if (!server.ok()) {

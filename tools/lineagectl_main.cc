@@ -9,6 +9,9 @@
 //   lineagectl inclusion --vkey V (--index N | --leaf_hash HEX)
 //   lineagectl consistency --vkey V --old_checkpoint FILE
 //   lineagectl entries --start N --count N
+//   lineagectl backup [--name N]                 online backup (operator)
+//   lineagectl verify-integrity [--wait]         full integrity check on the server (operator)
+//   lineagectl status                            size, checkpoint, writable (operator)
 //
 // Events for `append` are LineageEvent JSON (one object, an array, or JSON
 // Lines); each is serialized once, signed with --key, and sent. With --vkey
@@ -30,6 +33,7 @@
 #include "common/files.h"
 #include "common/status_macros.h"
 #include "crypto/key_id.h"
+#include "tools/admin_commands.h"
 #include "tools/cli_util.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Ledger address (host:port).");
@@ -54,14 +58,18 @@ ABSL_FLAG(std::string, leaf_hash, "", "inclusion: leaf hash (hex).");
 ABSL_FLAG(std::string, old_checkpoint, "", "consistency: an earlier signed checkpoint file.");
 ABSL_FLAG(uint64_t, start, 0, "entries: first index.");
 ABSL_FLAG(uint32_t, count, 10, "entries: how many.");
+ABSL_FLAG(std::string, name, "", "backup: the backup's name (default backup-<UTC time>).");
+ABSL_FLAG(bool, wait, false, "verify-integrity: wait for the check to finish; exit 1 on damage.");
 
 namespace lineage::cli {
 namespace {
 
-LedgerClient Connect() {
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
-  return LedgerClient(channel, absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+std::shared_ptr<grpc::Channel> Channel() {
+  return grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
 }
+absl::Duration Deadline() { return absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds)); }
+
+LedgerClient Connect() { return LedgerClient(Channel(), Deadline()); }
 
 absl::Status KeyGen() {
   const std::string out = absl::GetFlag(FLAGS_out);
@@ -238,7 +246,7 @@ absl::Status Entries() {
 int Main(const std::vector<char*>& args) {
   if (args.size() < 2) {
     std::cerr << "usage: lineagectl keygen|register-key|list-keys|revoke-key|append|checkpoint|"
-                 "inclusion|consistency|entries [flags]; see --help\n";
+                 "inclusion|consistency|entries|backup|verify-integrity|status [flags]; see --help\n";
     return kExitUsage;
   }
   const std::string command = args[1];
@@ -256,6 +264,9 @@ int Main(const std::vector<char*>& args) {
       : command == "inclusion"    ? Inclusion()
       : command == "consistency"  ? Consistency()
       : command == "entries"      ? Entries()
+      : command == "backup"       ? Backup(Channel(), Deadline(), absl::GetFlag(FLAGS_name))
+      : command == "verify-integrity" ? VerifyIntegrity(Channel(), Deadline(), absl::GetFlag(FLAGS_wait))
+      : command == "status"       ? Status(Channel(), Deadline())
                                   : absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\""));
   if (!status.ok()) return Fail(status);
   return kExitOk;
@@ -267,6 +278,7 @@ int Main(const std::vector<char*>& args) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "lineagectl keygen|register-key|list-keys|revoke-key|append|checkpoint|inclusion|"
-      "consistency|entries [flags]: the Lineage Ledger command-line client.");
+      "consistency|entries|backup|verify-integrity|status [flags]: the Lineage Ledger "
+      "command-line client.");
   return lineage::cli::Main(absl::ParseCommandLine(argc, argv));
 }

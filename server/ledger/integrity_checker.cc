@@ -272,6 +272,10 @@ absl::StatusOr<IntegrityReport> IntegrityChecker::Run() {
   std::vector<std::unique_ptr<DerivedIndexChecker>> defaults = DefaultDerivedIndexCheckers(store_);
   std::vector<DerivedIndexChecker*> checkers = {&tree};
   for (auto& c : defaults) checkers.push_back(c.get());
+  for (const DerivedIndexCheckerFactory& make : options_.derived_index_checkers) {
+    defaults.push_back(make(store_));
+    checkers.push_back(defaults.back().get());
+  }
   for (auto& c : extra_) checkers.push_back(c.get());
 
   Replay replay(store_, findings, checkers);

@@ -42,6 +42,10 @@
 
 namespace lineage {
 
+// Makes a derived-index checker over the store being checked.
+using DerivedIndexCheckerFactory =
+    std::function<std::unique_ptr<DerivedIndexChecker>(const LogStore& store)>;
+
 struct IntegrityReport {
   uint64_t tree_size = 0;            // Entries replayed.
   uint64_t signatures_verified = 0;  // Producer signatures that verified.
@@ -66,6 +70,10 @@ class IntegrityChecker {
     // Called every 1,024 entries with (entries done, tree size); returning
     // false cancels the check. Online checks sleep here to stay light.
     std::function<bool(uint64_t done, uint64_t total)> progress;
+    // Checkers of derived indexes kept by layers above the ledger (the
+    // lineage graph), made for the store being checked; they run after the
+    // log's own (DefaultDerivedIndexCheckers).
+    std::vector<DerivedIndexCheckerFactory> derived_index_checkers;
   };
 
   // `log_verifier` is the log's checkpoint key. Both must outlive the checker.

@@ -227,6 +227,7 @@ void Maintenance::RunCheck(std::string checkpoint_dir) {
   if (copied.ok()) {
     const absl::Time start = absl::Now();
     IntegrityChecker::Options options;
+    options.derived_index_checkers = options_.derived_index_checkers;
     options.progress = [&](uint64_t done, uint64_t total) {
       {
         absl::MutexLock lock(&mu_);

@@ -72,6 +72,8 @@ class Maintenance {
     std::string backup_dir;
     // The online check reads at most this many entries per second.
     double check_entries_per_second = 20000;
+    // Checkers of derived indexes kept above the ledger (the lineage graph).
+    std::vector<DerivedIndexCheckerFactory> derived_index_checkers;
   };
 
   Maintenance(Database& db, const NoteVerifier& log_verifier, Options options);

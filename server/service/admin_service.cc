@@ -61,12 +61,11 @@ v1::IntegrityCheck ToProto(const IntegrityCheckState& state) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Ledger& ledger, const std::string& backup_dir)
+AdminServiceImpl::AdminServiceImpl(Ledger& ledger, Maintenance::Options options)
     : ledger_(ledger),
-      backup_dir_(backup_dir),
+      backup_dir_(options.backup_dir),
       verifier_(*NoteVerifier::Parse(ledger.VerifierKey())),
-      maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_,
-                                                 Maintenance::Options{.backup_dir = backup_dir})) {}
+      maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_, std::move(options))) {}
 
 AdminServiceImpl::~AdminServiceImpl() {
   absl::MutexLock lock(&mu_);

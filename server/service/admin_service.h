@@ -19,8 +19,8 @@ namespace lineage {
 
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
-  // `backup_dir`: where CreateBackup writes (see Maintenance::Options).
-  AdminServiceImpl(Ledger& ledger, const std::string& backup_dir);
+  // `options.backup_dir`: where CreateBackup writes (see Maintenance::Options).
+  AdminServiceImpl(Ledger& ledger, Maintenance::Options options);
   ~AdminServiceImpl() override;
 
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,

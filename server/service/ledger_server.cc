@@ -25,9 +25,12 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   builder.RegisterService(&server->log_);
   builder.RegisterService(&server->keys_);
   if (server->lineage_ != nullptr) builder.RegisterService(server->lineage_.get());
-  server->admin_ = std::make_unique<AdminServiceImpl>(
-      ledger, options.backup_dir.empty() ? absl::StrCat(ledger.database().path(), "-backups")
-                                         : options.backup_dir);
+  Maintenance::Options maintenance;
+  maintenance.backup_dir = options.backup_dir.empty()
+                               ? absl::StrCat(ledger.database().path(), "-backups")
+                               : options.backup_dir;
+  maintenance.derived_index_checkers = options.derived_index_checkers;
+  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, std::move(maintenance));
   builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

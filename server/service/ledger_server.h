@@ -34,6 +34,9 @@ struct ServerOptions {
   int max_receive_message_bytes = 64 << 20;
   // Where AdminService.CreateBackup writes; empty means "<database path>-backups".
   std::string backup_dir;
+  // Checkers of derived indexes above the ledger, for AdminService's
+  // integrity check (the lineage graph's).
+  std::vector<DerivedIndexCheckerFactory> derived_index_checkers;
 };
 
 class LedgerServer {

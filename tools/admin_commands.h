@@ -4,6 +4,8 @@
 //   lineagectl backup [--name N]          online backup into the server's backup directory
 //   lineagectl verify-integrity [--wait]  start the full integrity check (and wait for it)
 //   lineagectl status                     size, latest checkpoint, writable or why not
+//   lineagectl health [--service S]       grpc.health.v1 Check; exit 0 only if SERVING
+//                                         (the container's HEALTHCHECK)
 //
 // Each prints the response as JSON on stdout. `verify-integrity --wait`
 // fails (exit 1) if the check finds damage or cannot run.
@@ -31,6 +33,11 @@ absl::Status VerifyIntegrity(const std::shared_ptr<grpc::Channel>& channel,
                              absl::Duration deadline, bool wait);
 
 absl::Status Status(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline);
+
+// grpc.health.v1.Health/Check for `service` ("" is the server as a whole).
+// OK only if SERVING; UNAVAILABLE naming the status otherwise.
+absl::Status Health(const std::shared_ptr<grpc::Channel>& channel, absl::Duration deadline,
+                    const std::string& service);
 
 }  // namespace lineage::cli
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lineage Ledger builds and tests with, if any
-# are missing. Idempotent: does nothing when everything is present.
+# are missing (python3-yaml, yamllint and systemd only for the deploy/ checks).
+# Idempotent: does nothing when everything is present.
 # Runs apt-get as root, or through sudo when started by another user.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-yaml yamllint systemd
 )
 missing=()
 for p in "${packages[@]}"; do

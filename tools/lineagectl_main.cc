@@ -12,6 +12,7 @@
 //   lineagectl backup [--name N]                 online backup (operator)
 //   lineagectl verify-integrity [--wait]         full integrity check on the server (operator)
 //   lineagectl status                            size, checkpoint, writable (operator)
+//   lineagectl health [--service S]              grpc.health.v1 check (exit 0 if SERVING)
 //
 // Events for `append` are LineageEvent JSON (one object, an array, or JSON
 // Lines); each is serialized once, signed with --key, and sent. With --vkey
@@ -60,6 +61,7 @@ ABSL_FLAG(uint64_t, start, 0, "entries: first index.");
 ABSL_FLAG(uint32_t, count, 10, "entries: how many.");
 ABSL_FLAG(std::string, name, "", "backup: the backup's name (default backup-<UTC time>).");
 ABSL_FLAG(bool, wait, false, "verify-integrity: wait for the check to finish; exit 1 on damage.");
+ABSL_FLAG(std::string, service, "", "health: the service to check (\"\" is the whole server).");
 
 namespace lineage::cli {
 namespace {
@@ -246,7 +248,7 @@ absl::Status Entries() {
 int Main(const std::vector<char*>& args) {
   if (args.size() < 2) {
     std::cerr << "usage: lineagectl keygen|register-key|list-keys|revoke-key|append|checkpoint|"
-                 "inclusion|consistency|entries|backup|verify-integrity|status [flags]; see --help\n";
+                 "inclusion|consistency|entries|backup|verify-integrity|status|health [flags]; see --help\n";
     return kExitUsage;
   }
   const std::string command = args[1];
@@ -267,6 +269,7 @@ int Main(const std::vector<char*>& args) {
       : command == "backup"       ? Backup(Channel(), Deadline(), absl::GetFlag(FLAGS_name))
       : command == "verify-integrity" ? VerifyIntegrity(Channel(), Deadline(), absl::GetFlag(FLAGS_wait))
       : command == "status"       ? Status(Channel(), Deadline())
+      : command == "health"       ? Health(Channel(), Deadline(), absl::GetFlag(FLAGS_service))
                                   : absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\""));
   if (!status.ok()) return Fail(status);
   return kExitOk;
@@ -278,7 +281,7 @@ int Main(const std::vector<char*>& args) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "lineagectl keygen|register-key|list-keys|revoke-key|append|checkpoint|inclusion|"
-      "consistency|entries|backup|verify-integrity|status [flags]: the Lineage Ledger "
+      "consistency|entries|backup|verify-integrity|status|health [flags]: the Lineage Ledger "
       "command-line client.");
   return lineage::cli::Main(absl::ParseCommandLine(argc, argv));
 }

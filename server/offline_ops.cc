@@ -61,17 +61,22 @@ int VerifyDataDirectory(const std::string& db_dir, const NoteVerifier& verifier,
 absl::Status RestoreAndVerify(const std::string& backup_path, const std::string& db_dir,
                               const NoteVerifier& verifier,
                               std::vector<DerivedIndexCheckerFactory> checkers, std::ostream& out) {
+  const absl::Time start = absl::Now();
   absl::StatusOr<BackupInfo> info = RestoreBackup(backup_path, db_dir);
   if (!info.ok()) return info.status();
+  const absl::Time copied = absl::Now();
   out << "restored backup " << backup_path << " (" << info->tree_size << " entries, root "
-      << HashToHex(info->root) << ") into " << db_dir << "\n";
+      << HashToHex(info->root) << ") into " << db_dir << " in "
+      << absl::FormatDuration(absl::Trunc(copied - start, absl::Milliseconds(1))) << "\n";
   IntegrityChecker::Options options;
   options.derived_index_checkers = std::move(checkers);
   if (!info->checkpoint_note.empty()) options.checkpoints.emplace_back("backup checkpoint", info->checkpoint_note);
   absl::StatusOr<IntegrityReport> report = VerifyDatabase(db_dir, verifier, std::move(options));
   if (report.ok() && report->ok() && report->tree_size == info->tree_size) {
-    out << "verified the restored copy: " << report->tree_size << " entries, "
-        << report->signatures_verified << " producer signatures\n";
+    out << "verified the restored copy in "
+        << absl::FormatDuration(absl::Trunc(absl::Now() - copied, absl::Milliseconds(1))) << ": "
+        << report->tree_size << " entries, " << report->signatures_verified
+        << " producer signatures\n";
     return absl::OkStatus();
   }
   std::error_code ec;

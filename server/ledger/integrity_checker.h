@@ -74,6 +74,9 @@ class IntegrityChecker {
     // lineage graph), made for the store being checked; they run after the
     // log's own (DefaultDerivedIndexCheckers).
     std::vector<DerivedIndexCheckerFactory> derived_index_checkers;
+    // Threads verifying producer signatures (most of the CPU); 0 means one
+    // per core.
+    int verify_threads = 0;
   };
 
   // `log_verifier` is the log's checkpoint key. Both must outlive the checker.

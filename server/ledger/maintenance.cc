@@ -228,6 +228,7 @@ void Maintenance::RunCheck(std::string checkpoint_dir) {
     const absl::Time start = absl::Now();
     IntegrityChecker::Options options;
     options.derived_index_checkers = options_.derived_index_checkers;
+    options.verify_threads = 1;  // Low priority: leave the cores to ingestion.
     options.progress = [&](uint64_t done, uint64_t total) {
       {
         absl::MutexLock lock(&mu_);

@@ -1,7 +1,8 @@
 // crash_load: the client side of the crash-safety harness (crash_test.sh).
 //
 //   crash_load load  --server=A --key=PEM --vkey=V --journal=J --clients=N
-//   crash_load check --server=A --key=PEM --vkey=V --journal=J
+//                    [--max_batch=8] [--events=0]
+//   crash_load check --server=A --key=PEM --vkey=V --journal=J [--journal_bytes=N]
 //   crash_load last-checkpoint --journal=J        (prints the newest note)
 //   crash_load free-port
 //
@@ -60,6 +61,10 @@ ABSL_FLAG(std::string, journal, "", "Journal of acknowledged receipts and checkp
 ABSL_FLAG(int, clients, 4, "load: concurrent producers.");
 ABSL_FLAG(std::string, prefix, "crash", "Event ID prefix (one per harness run).");
 ABSL_FLAG(int, wait_seconds, 30, "check: how long to wait for the server.");
+ABSL_FLAG(int, max_batch, 8, "load: batches hold 1 to this many events.");
+ABSL_FLAG(int64_t, events, 0, "load: stop once this many events are acknowledged (0: never).");
+ABSL_FLAG(int64_t, journal_bytes, -1,
+          "check: only the journal's first N bytes (what was acknowledged before a backup).");
 
 namespace lineage::crash {
 namespace {
@@ -105,6 +110,8 @@ absl::StatusOr<Journal> ReadJournal(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (absl::IsNotFound(text.status())) return j;
   if (!text.ok()) return text.status();
+  const int64_t limit = absl::GetFlag(FLAGS_journal_bytes);
+  if (limit >= 0 && static_cast<size_t>(limit) < text->size()) text->resize(limit);
   std::set<std::string> seen;
   size_t start = 0;
   for (size_t end; (end = text->find('\n', start)) != std::string::npos; start = end + 1) {
@@ -172,6 +179,9 @@ int Load() {
   if (fd < 0) return Fail("cannot open the journal");
   absl::Mutex journal_mu;
   std::atomic<bool> failed{false};
+  std::atomic<int64_t> acknowledged{static_cast<int64_t>(journal->events.size())};
+  const int64_t target = absl::GetFlag(FLAGS_events);
+  const int max_batch = std::max(1, absl::GetFlag(FLAGS_max_batch));
   const std::string prefix = absl::GetFlag(FLAGS_prefix);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
@@ -181,8 +191,8 @@ int Load() {
       LedgerClient client(channel, absl::Seconds(5));
       std::mt19937_64 rng(std::random_device{}());
       uint64_t seq = next[c];
-      while (!failed.load()) {
-        const int n = 1 + static_cast<int>(rng() % 8);
+      while (!failed.load() && (target == 0 || acknowledged.load() < target)) {
+        const int n = 1 + static_cast<int>(rng() % max_batch);
         std::vector<v1::SignedEvent> batch;
         for (int i = 0; i < n; ++i) batch.push_back(signer->Sign(MakeEvent(prefix, c, seq + i)));
         absl::StatusOr<v1::AppendEventsResponse> r = client.AppendEvents(batch);
@@ -220,6 +230,7 @@ int Load() {
           }
         }
         seq += n;  // Acknowledged.
+        acknowledged.fetch_add(n);
       }
     });
   }

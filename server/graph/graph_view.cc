@@ -30,8 +30,13 @@ absl::StatusOr<NodeInfo> MemoryGraphView::Info(uint64_t id) {
   info.kind = static_cast<v1::NodeKind>(n->kind);
   info.first_log_index = n->first_log_index;
   info.declared = static_cast<v1::Classification>(GraphIndex::TierAt(n->declared, snapshot()));
-  info.effective = static_cast<v1::Classification>(GraphIndex::TierAt(n->effective, snapshot()));
   return info;
+}
+
+absl::StatusOr<v1::Classification> MemoryGraphView::Effective(uint64_t id) {
+  const GraphIndex::Node* n = lock_.node(id);
+  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
+  return static_cast<v1::Classification>(GraphIndex::TierAt(n->effective, snapshot()));
 }
 
 absl::StatusOr<std::string> MemoryGraphView::Namespace(uint64_t id) {
@@ -83,36 +88,99 @@ bool StoredGraphView::Exists(uint64_t id) {
   return c.ok() && (*c)->info.first_log_index < snapshot();
 }
 
+absl::StatusOr<std::vector<uint64_t>> StoredGraphView::Upstream(uint64_t id) {
+  std::vector<uint64_t> out;
+  RETURN_IF_ERROR(ForEachEdge(id, /*outgoing=*/false,
+                              [&](uint64_t other, v1::EdgeKind, uint64_t) { out.push_back(other); }));
+  RETURN_IF_ERROR(ForEachEdge(id, /*outgoing=*/true, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+    if (kind == v1::EDGE_KIND_SAME_AS) out.push_back(other);
+  }));
+  return out;
+}
+
 absl::StatusOr<v1::Classification> StoredGraphView::Effective(uint64_t start) {
-  // Highest declared tier upstream (all edge kinds; SAME_AS both ways).
-  v1::Classification best = v1::CLASSIFICATION_UNSPECIFIED;
-  absl::flat_hash_set<uint64_t> seen = {start};
-  std::deque<uint64_t> queue = {start};
-  while (!queue.empty()) {
-    const uint64_t id = queue.front();
-    queue.pop_front();
-    ASSIGN_OR_RETURN(Cached * c, Load(id));
-    best = std::max(best, c->info.declared);
-    auto follow = [&](uint64_t other) {
-      if (seen.insert(other).second) queue.push_back(other);
-    };
-    RETURN_IF_ERROR(ForEachEdge(id, /*outgoing=*/false,
-                                [&](uint64_t other, v1::EdgeKind, uint64_t) { follow(other); }));
-    RETURN_IF_ERROR(ForEachEdge(id, /*outgoing=*/true, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
-      if (kind == v1::EDGE_KIND_SAME_AS) follow(other);
-    }));
+  ASSIGN_OR_RETURN(Cached * root, Load(start));
+  if (root->info.first_log_index >= snapshot()) return NoSuchNode(start, snapshot());
+  if (root->effective_known) return root->effective;
+  // Iterative Tarjan over upstream edges. A component completes only after
+  // every component upstream of it, so its effective tier is the maximum of
+  // its members' declared tiers and of its upstream neighbours' results.
+  struct Frame {
+    uint64_t id;
+    std::vector<uint64_t> next;
+    size_t pos = 0;
+  };
+  absl::flat_hash_map<uint64_t, std::pair<uint64_t, uint64_t>> order;  // id -> (index, low).
+  absl::flat_hash_set<uint64_t> on_stack;
+  std::vector<uint64_t> stack;
+  std::vector<Frame> frames;
+  uint64_t counter = 0;
+  auto enter = [&](uint64_t id) -> absl::Status {
+    order[id] = {counter, counter};
+    ++counter;
+    stack.push_back(id);
+    on_stack.insert(id);
+    ASSIGN_OR_RETURN(std::vector<uint64_t> next, Upstream(id));
+    frames.push_back({id, std::move(next), 0});
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(enter(start));
+  while (!frames.empty()) {
+    Frame& f = frames.back();
+    if (f.pos < f.next.size()) {
+      const uint64_t v = f.next[f.pos++];
+      ASSIGN_OR_RETURN(Cached * c, Load(v));
+      if (c->effective_known) continue;
+      auto it = order.find(v);
+      if (it == order.end()) {
+        RETURN_IF_ERROR(enter(v));
+      } else if (on_stack.contains(v)) {
+        auto& low = order[f.id].second;
+        low = std::min(low, it->second.first);
+      }
+      continue;
+    }
+    const uint64_t u = f.id;
+    frames.pop_back();
+    const auto [index, low] = order[u];
+    if (!frames.empty()) {
+      auto& parent_low = order[frames.back().id].second;
+      parent_low = std::min(parent_low, low);
+    }
+    if (low != index) continue;
+    // `u` roots a component: pop it and settle its tier.
+    std::vector<uint64_t> members;
+    while (true) {
+      const uint64_t w = stack.back();
+      stack.pop_back();
+      on_stack.erase(w);
+      members.push_back(w);
+      if (w == u) break;
+    }
+    absl::flat_hash_set<uint64_t> in_component(members.begin(), members.end());
+    v1::Classification best = v1::CLASSIFICATION_UNSPECIFIED;
+    for (uint64_t m : members) {
+      ASSIGN_OR_RETURN(Cached * c, Load(m));
+      best = std::max(best, c->info.declared);
+      ASSIGN_OR_RETURN(std::vector<uint64_t> next, Upstream(m));
+      for (uint64_t v : next) {
+        if (in_component.contains(v)) continue;
+        ASSIGN_OR_RETURN(Cached * o, Load(v));
+        best = std::max(best, o->effective);  // Settled: upstream components finish first.
+      }
+    }
+    for (uint64_t m : members) {
+      Cached* c = *Load(m);
+      c->effective = best;
+      c->effective_known = true;
+    }
   }
-  return best;
+  return root->effective;
 }
 
 absl::StatusOr<NodeInfo> StoredGraphView::Info(uint64_t id) {
   ASSIGN_OR_RETURN(Cached * c, Load(id));
   if (c->info.first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
-  if (!c->effective_known) {
-    ASSIGN_OR_RETURN(v1::Classification effective, Effective(id));
-    c->info.effective = effective;
-    c->effective_known = true;
-  }
   return c->info;
 }
 

@@ -25,7 +25,6 @@ struct NodeInfo {
   v1::NodeKind kind = v1::NODE_KIND_UNSPECIFIED;
   uint64_t first_log_index = 0;
   v1::Classification declared = v1::CLASSIFICATION_UNSPECIFIED;
-  v1::Classification effective = v1::CLASSIFICATION_UNSPECIFIED;
 };
 
 class GraphView {
@@ -39,9 +38,14 @@ class GraphView {
   // Whether `id` exists at the snapshot.
   virtual bool Exists(uint64_t id) = 0;
 
-  // Kind, first index and classifications at the snapshot. NOT_FOUND if the
-  // node does not exist at the snapshot.
+  // Kind, first index and declared classification at the snapshot.
+  // NOT_FOUND if the node does not exist at the snapshot.
   virtual absl::StatusOr<NodeInfo> Info(uint64_t id) = 0;
+
+  // The highest declared classification upstream of `id` (itself and
+  // SAME_AS equivalents included) at the snapshot. Separate from Info
+  // because without the in-memory index it costs an upstream walk.
+  virtual absl::StatusOr<v1::Classification> Effective(uint64_t id) = 0;
 
   // The node's namespace (for stop conditions).
   virtual absl::StatusOr<std::string> Namespace(uint64_t id) = 0;
@@ -67,6 +71,7 @@ class MemoryGraphView : public GraphView {
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
+  absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
@@ -78,14 +83,17 @@ class MemoryGraphView : public GraphView {
   int since_yield_ = 0;
 };
 
-// Straight over RocksDB: one prefix scan per hop; effective classification
-// by an upstream walk per node (memoized for the query).
+// Straight over RocksDB: one prefix scan per hop. Effective classification
+// comes from one iterative strongly-connected-components walk upstream
+// (cycles are possible), memoized for the life of the view, so a query pays
+// for each upstream node at most once.
 class StoredGraphView : public GraphView {
  public:
   StoredGraphView(const GraphStore& store, uint64_t snapshot) : GraphView(snapshot), store_(store) {}
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
+  absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
@@ -96,9 +104,12 @@ class StoredGraphView : public GraphView {
     NodeInfo info;
     std::string ns;
     bool effective_known = false;
+    v1::Classification effective = v1::CLASSIFICATION_UNSPECIFIED;
   };
   absl::StatusOr<Cached*> Load(uint64_t id);
-  absl::StatusOr<v1::Classification> Effective(uint64_t id);
+  // Upstream neighbours of `id` for classification: in-edges of every kind,
+  // and SAME_AS out-edges.
+  absl::StatusOr<std::vector<uint64_t>> Upstream(uint64_t id);
 
   const GraphStore& store_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Cached>> cache_;

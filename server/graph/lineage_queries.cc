@@ -340,8 +340,11 @@ absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& 
       p->add_node_ids(path[j]);
       on_paths[path[j]] = true;
       if (j + 1 < path.size()) {
+        // path[j] was reached from path[j + 1]; report the edge as stored
+        // (a SAME_AS edge may have been followed against its direction).
         const Visit& v = result.visits.at(path[j]);
-        *p->add_edges() = ToEdge(path[j], path[j + 1], v.kind, v.log_index);
+        *p->add_edges() = v.pred_is_from ? ToEdge(path[j + 1], path[j], v.kind, v.log_index)
+                                         : ToEdge(path[j], path[j + 1], v.kind, v.log_index);
       }
     }
   }
@@ -470,9 +473,14 @@ absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
             error = info.status();
             return false;
           }
-          if (info->declared < request.min_classification() ||
-              info->effective < request.min_effective_classification()) {
-            return true;
+          if (info->declared < request.min_classification()) return true;
+          if (request.min_effective_classification() != v1::CLASSIFICATION_UNSPECIFIED) {
+            absl::StatusOr<v1::Classification> effective = view->Effective(id);
+            if (!effective.ok()) {
+              error = effective.status();
+              return false;
+            }
+            if (*effective < request.min_effective_classification()) return true;
           }
           if (needs_record) {
             absl::StatusOr<storage::GraphNodeRecord> record = ReadNodeRecord(store_, id);

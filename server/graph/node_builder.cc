@@ -40,12 +40,13 @@ absl::StatusOr<v1::Node> BuildNode(const GraphStore& store, GraphView& view, uin
   if (level == v1::NODE_VIEW_ID) return node;
   ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store, id));
   node.set_namespace_(record.namespace_());
-  node.set_name(record.name());
+  node.set_name(NameAt(record, view.snapshot()));
   node.set_version(record.version());
   node.set_digest(record.digest());
   node.set_run_id(record.run_id());
   node.set_classification(info.declared);
-  node.set_effective_classification(info.effective);
+  ASSIGN_OR_RETURN(v1::Classification effective, view.Effective(id));
+  node.set_effective_classification(effective);
   node.set_first_log_index(record.first_log_index());
   if (level == v1::NODE_VIEW_FULL) *node.mutable_properties() = PropertiesAt(record, view.snapshot());
   return node;

@@ -10,6 +10,9 @@
 namespace lineage {
 namespace {
 
+// The property key of a name learnt after the node's first mention.
+constexpr char kNameKey[] = "name";
+
 std::tuple<int32_t, int64_t, const std::string&> StampOf(const storage::StampedValue& v) {
   return {v.rank(), v.event_time_micros(), v.event_id()};
 }
@@ -50,8 +53,14 @@ bool ApplyMention(storage::GraphNodeRecord& record, const NodeMention& mention,
                   std::optional<v1::Classification>& raised) {
   bool changed = false;
   raised.reset();
-  if (record.name().empty() && !mention.name.empty()) {
-    record.set_name(mention.name);  // e.g. a run first seen as a parent, then with its job.
+  if (record.name().empty() && !mention.name.empty() && Winner(record, kNameKey) == nullptr) {
+    // A run first seen as a parent (by run id only) learns its job's name
+    // later: kept as a change at this index, so answers as of an earlier
+    // tree size still show the name the prefix gave (none).
+    storage::PropertyChange* change = record.add_changes();
+    change->set_log_index(log_index);
+    change->set_key(kNameKey);
+    change->mutable_value()->set_value(mention.name);
     changed = true;
   }
   const v1::Classification current =
@@ -84,6 +93,14 @@ bool ApplyMention(storage::GraphNodeRecord& record, const NodeMention& mention,
     changed = true;
   }
   return changed;
+}
+
+std::string NameAt(const storage::GraphNodeRecord& record, uint64_t snapshot) {
+  if (!record.name().empty()) return record.name();
+  for (const storage::PropertyChange& c : record.changes()) {
+    if (c.key() == kNameKey && c.log_index() < snapshot) return c.value().value();
+  }
+  return "";
 }
 
 v1::Classification DeclaredAt(const storage::GraphNodeRecord& record, uint64_t snapshot) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "lineage/storage/graph_record.pb.h"
 #include "lineage/v1/lineage.pb.h"
@@ -30,6 +31,11 @@ storage::GraphNodeRecord NewNodeRecord(uint64_t id, const NodeMention& mention, 
 bool ApplyMention(storage::GraphNodeRecord& record, const NodeMention& mention,
                   const EventPlan& plan, uint64_t log_index,
                   std::optional<v1::Classification>& raised);
+
+// The node's name as of tree size `snapshot`: its first mention's, or for a
+// run first mentioned without one, its job's name once an entry before
+// `snapshot` gave it.
+std::string NameAt(const storage::GraphNodeRecord& record, uint64_t snapshot);
 
 // The declared classification as of tree size `snapshot`.
 v1::Classification DeclaredAt(const storage::GraphNodeRecord& record, uint64_t snapshot);

@@ -51,8 +51,12 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
     }
     ASSIGN_OR_RETURN(NodeInfo info, view.Info(entry.id));
     const bool is_start = starts.contains(entry.id);
-    if ((!is_start || spec.include_start) && spec.node_kinds.Contains(info.kind) &&
-        info.effective >= spec.min_effective) {
+    bool wanted = (!is_start || spec.include_start) && spec.node_kinds.Contains(info.kind);
+    if (wanted && spec.min_effective != v1::CLASSIFICATION_UNSPECIFIED) {
+      ASSIGN_OR_RETURN(v1::Classification effective, view.Effective(entry.id));
+      wanted = effective >= spec.min_effective;
+    }
+    if (wanted) {
       if (out.returned.size() >= spec.limit) {
         out.truncated = true;
         out.reason = v1::TRUNCATION_REASON_NODE_LIMIT;
@@ -89,7 +93,7 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
       }
       auto [it, inserted] = out.visits.try_emplace(other);
       if (!inserted && it->second.depth <= depth) return;
-      it->second = Visit{depth, entry.id, kind, log_index};
+      it->second = Visit{depth, entry.id, kind, log_index, along == follow_out};
       if (same_as) {
         queue.push_front({other, depth});
       } else {

@@ -64,6 +64,9 @@ struct Visit {
   uint64_t pred = kNoPred;
   v1::EdgeKind kind = v1::EDGE_KIND_UNSPECIFIED;
   uint64_t log_index = 0;
+  // How the edge is stored: pred -> this node if true, else this node ->
+  // pred (upstream hops, and SAME_AS edges followed backwards).
+  bool pred_is_from = false;
 };
 
 struct VisitedEdge {

@@ -23,6 +23,7 @@
 #include "server/lineage_ledger.h"
 #include "server/log_key.h"
 #include "server/offline_ops.h"
+#include "server/auth/policy_store.h"
 #include "server/service/ledger_server.h"
 
 ABSL_FLAG(std::string, data_dir, "lineage-data", "Directory of the ledger's RocksDB data.");
@@ -55,19 +56,38 @@ ABSL_FLAG(std::string, vkey, "",
 ABSL_FLAG(std::string, restore_from, "",
           "Restore this backup directory into <data_dir>/db (which must not exist), verify it end "
           "to end, then serve it (with --verify: exit instead).");
+ABSL_FLAG(std::vector<std::string>, previous_log_vkeys, {},
+          "After rotating the log key: the verifier keys (or files holding them) of the log's "
+          "earlier keys. The stored checkpoint may be signed by one of them; it is checked as "
+          "usual and re-signed with the new key (docs/operations.md, \"Rotate the log key\").");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "Server certificate chain (PEM). With --tls_key_file and --tls_client_ca_file: mutual "
+          "TLS; files are re-read every few seconds, so rotation needs no restart.");
+ABSL_FLAG(std::string, tls_key_file, "", "Server private key (PEM, mode 0600).");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "CA bundle that client certificates must chain to (PEM).");
+ABSL_FLAG(std::string, policy_file, "",
+          "Access policy (lineage.v1.AccessPolicy textproto, or .json). Required with TLS. "
+          "Reloaded on SIGHUP; a broken file keeps the old policy. Unset: the development "
+          "policy (plaintext \"local\" callers may do everything).");
+ABSL_FLAG(bool, allow_insecure_plaintext, false,
+          "Serve plaintext on a non-loopback address. Callers are then unauthenticated: never "
+          "do this outside a closed test network.");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
           "On SIGTERM/SIGINT, how long calls in flight may take to finish.");
 
 namespace lineage {
 namespace {
 
-// SIGTERM and SIGINT are blocked in every thread and taken by sigwait() in
-// one, so shutdown runs as ordinary code (no async-signal-safety limits).
+// SIGTERM, SIGINT and SIGHUP are blocked in every thread and taken by
+// sigwait() in one, so handling them is ordinary code (no
+// async-signal-safety limits).
 sigset_t StopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
@@ -97,6 +117,14 @@ int Run() {
   options.ledger.data_dir = absl::StrCat(data_dir, "/db");
   options.ledger.origin = absl::GetFlag(FLAGS_origin);
   options.ledger.verify_threads = absl::GetFlag(FLAGS_verify_threads);
+  for (const std::string& previous : absl::GetFlag(FLAGS_previous_log_vkeys)) {
+    absl::StatusOr<NoteVerifier> key = LoadVerifierKey(previous);
+    if (!key.ok()) {
+      LOG_ERROR("--previous_log_vkeys: ", key.status().ToString());
+      return 1;
+    }
+    options.ledger.previous_log_keys.push_back(FormatVerifierKey(key->name(), key->public_key()));
+  }
   options.graph.memory_budget_bytes =
       static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_graph_memory_budget_mb))) << 20;
   absl::StatusOr<std::unique_ptr<LineageLedger>> node = LineageLedger::Open(options, log_key->key);
@@ -121,8 +149,23 @@ int Run() {
     dev_producer = absl::StrCat(path, " (key_id ", *key_id, ", may write every namespace)");
   }
 
+  std::unique_ptr<PolicyStore> policies;
+  const std::string policy_file = absl::GetFlag(FLAGS_policy_file);
+  if (!policy_file.empty()) {
+    absl::StatusOr<std::shared_ptr<const AccessPolicy>> policy = AccessPolicy::Load(policy_file);
+    if (!policy.ok()) {
+      LOG_ERROR("cannot load the access policy: ", policy.status().ToString());
+      return 1;
+    }
+    policies = std::make_unique<PolicyStore>(*std::move(policy), policy_file);
+  }
   ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  server_options.allow_insecure_plaintext = absl::GetFlag(FLAGS_allow_insecure_plaintext);
+  server_options.policies = policies.get();
   server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (server_options.backup_dir.empty()) {
     server_options.backup_dir = std::filesystem::absolute(absl::StrCat(data_dir, "/backups")).string();
@@ -133,8 +176,11 @@ int Run() {
     LOG_ERROR(server.status().ToString());
     return 1;
   }
+  const bool tls = !server_options.tls_cert_file.empty();
   LOG_INFO("Lineage Ledger listening on ", server_options.listen_address,
-           " (plaintext gRPC; reflection and grpc.health.v1 on)");
+           tls ? " (mutual TLS" : " (plaintext gRPC", "; reflection and grpc.health.v1 on)");
+  LOG_INFO("  access policy:    ",
+           policy_file.empty() ? "development default (\"local\" may do everything)" : policy_file);
   LOG_INFO("  data directory:   ", data_dir);
   LOG_INFO("  log verifier key: ", vkey);
   LOG_INFO("                    (pin it; also written to ", vkey_file, ")");
@@ -143,11 +189,25 @@ int Run() {
   if (!ledger->write_refusal().ok()) {
     LOG_ERROR("serving reads only: ", ledger->write_refusal().message());
   }
-  LOG_INFO("  try: grpcurl -plaintext ", server_options.listen_address, " list");
+  if (!tls) LOG_INFO("  try: grpcurl -plaintext ", server_options.listen_address, " list");
 
   std::thread waiter([&] {
     int signal = 0;
-    sigwait(&stop_signals, &signal);
+    while (true) {
+      sigwait(&stop_signals, &signal);
+      if (signal != SIGHUP) break;
+      if (policies == nullptr) {
+        LOG_WARNING("SIGHUP: no --policy_file to reload");
+        continue;
+      }
+      absl::Status reloaded = policies->Reload();
+      if (reloaded.ok()) {
+        LOG_INFO("SIGHUP: access policy reloaded from ", policy_file);
+      } else {
+        LOG_ERROR("SIGHUP: the access policy was NOT reloaded, the previous one stays in force: ",
+                  reloaded.ToString());
+      }
+    }
     LOG_INFO("signal ", signal, ": shutting down, finishing calls in flight");
     (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   });

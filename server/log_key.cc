@@ -2,6 +2,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/files.h"
+#include "server/auth/access_policy.h"
 #include "common/status_macros.h"
 #include "crypto/key_id.h"
 
@@ -31,7 +32,7 @@ absl::StatusOr<std::string> EnsureDevProducerKey(Ledger& ledger, const std::stri
   v1::RegisterKeyRequest request;
   request.set_public_key(loaded.key.public_key().raw());
   request.add_namespaces(std::string("*"));  // std::string: avoids a GCC 12 -Wrestrict false positive.
-  request.set_owner("dev");
+  request.set_owner(std::string(kLocalPrincipal));  // The plaintext development caller.
   request.set_description("development producer key created by lineaged on first start");
   absl::Notification registered;
   absl::Status status;

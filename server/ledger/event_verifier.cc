@@ -13,7 +13,8 @@ namespace lineage {
 
 absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& in,
                                                 const KeyRegistry& registry, absl::Time now,
-                                                const VerifyLimits& limits) {
+                                                const VerifyLimits& limits,
+                                                const ProducerIdentity* producer) {
   if (in.payload_type() != kLineageEventPayloadType) {
     return absl::InvalidArgumentError(absl::StrCat("payload_type: got \"", in.payload_type().substr(0, 100),
                                                    "\", want \"", kLineageEventPayloadType, "\""));
@@ -41,6 +42,12 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& in,
         " (sign PAE(payload_type, payload) with the key's Ed25519 private key)"));
   }
 
+  if (producer != nullptr && key->record.owner() != producer->principal) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key ", key_id.ToHex(), " belongs to principal \"", key->record.owner(),
+        "\", not to the caller \"", producer->principal,
+        "\"; sign with a key registered to you"));
+  }
   VerifiedEvent out;
   if (!out.event.ParseFromString(in.payload())) {
     return absl::InvalidArgumentError(
@@ -52,6 +59,12 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& in,
       return absl::PermissionDeniedError(
           absl::StrCat("key ", key_id.ToHex(), " may not write namespace \"", ns,
                        "\" (it may write: ", absl::StrJoin(key->record.namespaces(), ", "), ")"));
+    }
+    if (producer != nullptr && !NamespaceAllowed(producer->namespaces, ns)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "principal \"", producer->principal, "\" may not write namespace \"", ns,
+          "\" (the access policy lets it write: ", absl::StrJoin(producer->namespaces, ", "),
+          ")"));
     }
   }
   EnvelopeRecord record{EntryKind::kLineageEvent, key_id, in.payload_type(), in.payload(),

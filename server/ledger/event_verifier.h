@@ -11,7 +11,8 @@
 //   Ed25519 signature over PAE(type, payload)        UNAUTHENTICATED
 //   payload parses as a LineageEvent                 INVALID_ARGUMENT
 //   the event is valid (event_validator.h)           INVALID_ARGUMENT
-//   the key may write every namespace it writes      PERMISSION_DENIED
+//   the key belongs to the submitting principal      PERMISSION_DENIED
+//   key and principal may write every namespace it writes   PERMISSION_DENIED
 //
 // Thread-safety: pure apart from reading the (thread-safe) registry.
 #ifndef LINEAGE_SERVER_LEDGER_EVENT_VERIFIER_H_
@@ -19,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -42,9 +44,22 @@ struct VerifyLimits {
   size_t max_payload_bytes = 1 << 20;
 };
 
+// Who is submitting: the authenticated principal and the namespaces its
+// producer role covers. A key may only be used by the principal it is
+// registered to, and only inside both its own and the principal's
+// namespaces, so a stolen client certificate alone, or a stolen signing key
+// alone, is not enough to write.
+struct ProducerIdentity {
+  std::string principal;
+  std::vector<std::string> namespaces;  // Patterns as in ProducerKey.namespaces.
+};
+
+// With `producer` null, ownership and principal namespaces are not checked
+// (tools that verify stored entries).
 absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& signed_event,
                                                 const KeyRegistry& registry, absl::Time now,
-                                                const VerifyLimits& limits);
+                                                const VerifyLimits& limits,
+                                                const ProducerIdentity* producer);
 
 }  // namespace lineage
 

@@ -24,15 +24,23 @@ absl::Status ValidateNamespacePattern(absl::string_view pattern, absl::string_vi
   return absl::OkStatus();
 }
 
+bool PatternCovers(absl::string_view pattern, absl::string_view ns) {
+  if (absl::EndsWith(pattern, "*")) {
+    return absl::StartsWith(ns, pattern.substr(0, pattern.size() - 1));
+  }
+  return pattern == ns;
+}
+
 bool KeyMayWrite(const v1::ProducerKey& key, absl::string_view ns) {
   for (const std::string& pattern : key.namespaces()) {
-    if (absl::EndsWith(pattern, "*")) {
-      if (absl::StartsWith(ns, absl::string_view(pattern).substr(0, pattern.size() - 1))) {
-        return true;
-      }
-    } else if (pattern == ns) {
-      return true;
-    }
+    if (PatternCovers(pattern, ns)) return true;
+  }
+  return false;
+}
+
+bool NamespaceAllowed(const std::vector<std::string>& patterns, absl::string_view ns) {
+  for (const std::string& pattern : patterns) {
+    if (PatternCovers(pattern, ns)) return true;
   }
   return false;
 }

@@ -9,6 +9,9 @@
 #ifndef LINEAGE_SERVER_LEDGER_KEY_POLICY_H_
 #define LINEAGE_SERVER_LEDGER_KEY_POLICY_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -21,6 +24,12 @@ absl::Status ValidateNamespacePattern(absl::string_view pattern, absl::string_vi
 
 // True if one of the key's patterns covers `ns`.
 bool KeyMayWrite(const v1::ProducerKey& key, absl::string_view ns);
+
+// True if `pattern` ("name", "prefix*" or "*") covers `ns`.
+bool PatternCovers(absl::string_view pattern, absl::string_view ns);
+
+// True if one of `patterns` covers `ns`.
+bool NamespaceAllowed(const std::vector<std::string>& patterns, absl::string_view ns);
 
 // The key's state at `now`.
 v1::KeyState KeyStateAt(const v1::ProducerKey& key, absl::Time now);

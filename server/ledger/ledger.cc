@@ -19,6 +19,7 @@ namespace lineage {
 // pool; the last verifier hands the batch to the writer.
 struct Ledger::AppendState {
   const v1::AppendEventsRequest* request;
+  ProducerIdentity producer;
   Done<v1::AppendEventsResponse> done;
   std::vector<absl::StatusOr<VerifiedEvent>> verified;
   std::atomic<int> chunks_left{0};
@@ -48,7 +49,19 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& option
   ASSIGN_OR_RETURN(ledger->registry_, KeyRegistry::Load(*ledger->store_));
   ledger->signer_ = std::make_unique<CheckpointSigner>(options.origin, std::move(log_key));
 
-  ASSIGN_OR_RETURN(StartupState start, CheckLogAtStartup(*ledger->store_, *ledger->signer_));
+  std::vector<NoteVerifier> previous_keys;
+  for (const std::string& vkey : options.previous_log_keys) {
+    absl::StatusOr<NoteVerifier> previous = NoteVerifier::Parse(vkey);
+    if (!previous.ok() || previous->name() != options.origin) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "previous log key \"", vkey, "\": ",
+          previous.ok() ? absl::StrCat("names origin ", previous->name(), ", want ", options.origin)
+                        : std::string(previous.status().message())));
+    }
+    previous_keys.push_back(*std::move(previous));
+  }
+  ASSIGN_OR_RETURN(StartupState start,
+                   CheckLogAtStartup(*ledger->store_, *ledger->signer_, previous_keys));
   if (start.checkpoint_is_new) {
     WriteBatch batch(*ledger->db_);
     ledger->store_->PutCheckpoint(batch, start.checkpoint->note);
@@ -126,7 +139,7 @@ void Ledger::EndOperation() {
   --ops_in_flight_;
 }
 
-void Ledger::AppendEvents(const v1::AppendEventsRequest& request,
+void Ledger::AppendEvents(const v1::AppendEventsRequest& request, ProducerIdentity producer,
                           Done<v1::AppendEventsResponse> done) {
   const int n = request.events_size();
   if (n == 0) {
@@ -146,6 +159,7 @@ void Ledger::AppendEvents(const v1::AppendEventsRequest& request,
   BeginOperation();
   auto state = std::make_shared<AppendState>();
   state->request = &request;
+  state->producer = std::move(producer);
   state->done = std::move(done);
   state->verified.resize(n, absl::UnknownError("not verified"));
   const int chunk = std::max(4, (n + pool_->size() - 1) / pool_->size());
@@ -157,7 +171,8 @@ void Ledger::AppendEvents(const v1::AppendEventsRequest& request,
     const int end = std::min(n, begin + chunk);
     pool_->Schedule([this, state, begin, end, now, limits] {
       for (int i = begin; i < end; ++i) {
-        state->verified[i] = VerifySignedEvent(state->request->events(i), *registry_, now, limits);
+        state->verified[i] = VerifySignedEvent(state->request->events(i), *registry_, now, limits,
+                                               &state->producer);
       }
       if (state->chunks_left.fetch_sub(1) == 1) SubmitVerified(state);
     });
@@ -285,7 +300,9 @@ void Ledger::RegisterKey(const v1::RegisterKeyRequest& request, std::string acto
   *change.key.mutable_namespaces() = request.namespaces();
   if (request.has_not_before()) *change.key.mutable_not_before() = request.not_before();
   if (request.has_not_after()) *change.key.mutable_not_after() = request.not_after();
-  change.key.set_owner(request.owner());
+  // No owner: the plaintext development principal ("local"); a key with an
+  // owner no TLS caller can have is unusable rather than open to anyone.
+  change.key.set_owner(request.owner().empty() ? "local" : request.owner());
   change.key.set_description(request.description());
   BeginOperation();
   writer_->ChangeKey(std::move(change), [this, done = std::move(done)](

@@ -52,6 +52,12 @@ struct LedgerOptions {
   // Time source; null means the system clock. Must outlive the ledger.
   const Clock* clock = nullptr;
   size_t block_cache_bytes = 256 << 20;
+  // Log key rotation: verifier keys ("origin+id+key") the log's checkpoints
+  // were signed with before the current key. A stored checkpoint signed by
+  // one of them is accepted at start (its root still checked against
+  // storage) and re-signed with the current key. INVALID_ARGUMENT if one
+  // does not parse or names another origin.
+  std::vector<std::string> previous_log_keys;
 };
 
 class Ledger {
@@ -76,7 +82,10 @@ class Ledger {
   ~Ledger();
 
   // See IngestService.AppendEvents (proto/lineage/v1/ingest.proto).
-  void AppendEvents(const v1::AppendEventsRequest& request, Done<v1::AppendEventsResponse> done);
+  // `producer` is the authenticated caller: events must be signed with keys
+  // registered to it and stay inside its namespaces.
+  void AppendEvents(const v1::AppendEventsRequest& request, ProducerIdentity producer,
+                    Done<v1::AppendEventsResponse> done);
 
   // See KeyService (proto/lineage/v1/keys.proto). `actor` is the principal
   // recorded in the log entry.

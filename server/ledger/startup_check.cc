@@ -16,7 +16,8 @@ absl::Status Refuse(absl::string_view why) {
 }  // namespace
 
 absl::StatusOr<StartupState> CheckLogAtStartup(const LogStore& store,
-                                               const CheckpointSigner& signer) {
+                                               const CheckpointSigner& signer,
+                                               const std::vector<NoteVerifier>& previous_keys) {
   StartupState out;
   ASSIGN_OR_RETURN(TreeHead head, store.ReadTreeHead());
   auto read = [&](int level, uint64_t index) { return store.ReadNode(level, index); };
@@ -25,8 +26,16 @@ absl::StatusOr<StartupState> CheckLogAtStartup(const LogStore& store,
   std::shared_ptr<const PublishedCheckpoint> stored;
   absl::StatusOr<std::string> note = store.ReadLatestCheckpoint();
   if (!note.ok() && !absl::IsNotFound(note.status())) return note.status();
+  bool rotated = false;  // The stored checkpoint is signed by a previous key.
   if (note.ok()) {
     absl::StatusOr<Checkpoint> checkpoint = OpenCheckpoint(*note, signer.verifier());
+    for (size_t i = 0; !checkpoint.ok() && i < previous_keys.size(); ++i) {
+      absl::StatusOr<Checkpoint> by_previous = OpenCheckpoint(*note, previous_keys[i]);
+      if (by_previous.ok()) {
+        checkpoint = *std::move(by_previous);
+        rotated = true;
+      }
+    }
     if (!checkpoint.ok()) {
       out.write_refusal = Refuse(absl::StrCat(
           "the latest stored checkpoint does not verify under this server's log key \"",
@@ -37,7 +46,9 @@ absl::StatusOr<StartupState> CheckLogAtStartup(const LogStore& store,
     stored = std::make_shared<const PublishedCheckpoint>(
         PublishedCheckpoint{*std::move(note), *std::move(checkpoint)});
   }
-  out.checkpoint = stored;
+  // A checkpoint signed by a previous key is never served: clients pin the
+  // current one. A new one is signed below.
+  out.checkpoint = rotated ? nullptr : stored;
 
   std::vector<Hash> subtrees;
   for (const NodeAddress& a : FrontierAddresses(head.size)) {
@@ -73,7 +84,7 @@ absl::StatusOr<StartupState> CheckLogAtStartup(const LogStore& store,
           root_then.ok() ? HashToHex(*root_then) : std::string(root_then.status().message())));
       return out;
     }
-    if (c.size == head.size) return out;
+    if (c.size == head.size && !rotated) return out;
   }
   // No checkpoint yet, or one older than the committed head (the process
   // stopped between the commit and storing its checkpoint): sign the head.

@@ -14,6 +14,7 @@
 #define LINEAGE_SERVER_LEDGER_STARTUP_CHECK_H_
 
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -38,9 +39,12 @@ struct StartupState {
 };
 
 // Errors reading storage are returned as such; integrity failures are
-// reported in `write_refusal`, not as errors.
+// reported in `write_refusal`, not as errors. `previous_keys` are the log's
+// keys before a rotation: a stored checkpoint signed by one of them passes
+// the same checks, and a new checkpoint is then signed with `signer`.
 absl::StatusOr<StartupState> CheckLogAtStartup(const LogStore& store,
-                                               const CheckpointSigner& signer);
+                                               const CheckpointSigner& signer,
+                                               const std::vector<NoteVerifier>& previous_keys = {});
 
 }  // namespace lineage
 

@@ -61,8 +61,10 @@ v1::IntegrityCheck ToProto(const IntegrityCheckState& state) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Ledger& ledger, Maintenance::Options options)
+AdminServiceImpl::AdminServiceImpl(Ledger& ledger, const AccessControl& access,
+                                   Maintenance::Options options)
     : ledger_(ledger),
+      access_(access),
       backup_dir_(options.backup_dir),
       verifier_(*NoteVerifier::Parse(ledger.VerifierKey())),
       maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_, std::move(options))) {}
@@ -75,6 +77,8 @@ AdminServiceImpl::~AdminServiceImpl() {
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* context,
                                                          const v1::CreateBackupRequest* request,
                                                          v1::Backup* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   // A backup flushes memtables and links files: seconds at most, but not for
   // a gRPC callback thread. Run it aside and finish from there.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -95,6 +99,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* AdminServiceImpl::VerifyIntegrity(
     grpc::CallbackServerContext* context, const v1::VerifyIntegrityRequest* request,
     v1::IntegrityCheck* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   return FinishWith(context, response,
                     absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->StartIntegrityCheck())));
 }
@@ -102,6 +108,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::VerifyIntegrity(
 grpc::ServerUnaryReactor* AdminServiceImpl::GetIntegrityCheck(
     grpc::CallbackServerContext* context, const v1::GetIntegrityCheckRequest* request,
     v1::IntegrityCheck* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   return FinishWith(context, response,
                     absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->integrity_check())));
 }
@@ -109,6 +117,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetIntegrityCheck(
 grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContext* context,
                                                       const v1::GetStatusRequest* request,
                                                       v1::LedgerStatus* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   v1::LedgerStatus status;
   status.set_origin(ledger_.origin());
   std::shared_ptr<const PublishedCheckpoint> checkpoint = ledger_.LatestCheckpoint();

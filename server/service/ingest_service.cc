@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "server/service/grpc_status.h"
 #include "server/service/unary.h"
@@ -16,7 +17,8 @@ namespace {
 class AppendStream final
     : public grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse> {
  public:
-  explicit AppendStream(Ledger& ledger) : ledger_(ledger) {
+  AppendStream(Ledger& ledger, const AccessControl& access, Caller caller, uint64_t max_events)
+      : ledger_(ledger), access_(access), caller_(std::move(caller)), max_events_(max_events) {
     absl::MutexLock lock(&mu_);
     ProgressLocked();
   }
@@ -29,15 +31,26 @@ class AppendStream final
       if (!ok) {
         half_closed_ = true;
       } else if (!finished_ && error_.ok()) {
-        submit = next_.get();
-        pending_.push_back(std::move(next_));
-        refs_.fetch_add(1);
+        events_ += static_cast<uint64_t>(next_->request.events_size());
+        absl::Status allowed =
+            events_ > max_events_
+                ? absl::ResourceExhaustedError(absl::StrCat(
+                      "this stream sent more than ", max_events_, " events; open a new stream"))
+                : access_.ChargeEvents(caller_, next_->request.events_size());
+        if (!allowed.ok()) {
+          error_ = allowed;
+        } else {
+          submit = next_.get();
+          pending_.push_back(std::move(next_));
+          refs_.fetch_add(1);
+        }
       }
       ProgressLocked();
     }
     if (submit == nullptr) return;
     // Outside the lock: the ledger may call back on this thread.
-    ledger_.AppendEvents(submit->request, [this, submit](absl::StatusOr<v1::AppendEventsResponse> r) {
+    ledger_.AppendEvents(submit->request, caller_.AsProducer(),
+                         [this, submit](absl::StatusOr<v1::AppendEventsResponse> r) {
       {
         absl::MutexLock lock(&mu_);
         submit->done = true;
@@ -104,6 +117,10 @@ class AppendStream final
   }
 
   Ledger& ledger_;
+  const AccessControl& access_;
+  const Caller caller_;
+  const uint64_t max_events_;
+  uint64_t events_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<int> refs_{1};
   absl::Mutex mu_;
   std::unique_ptr<Slot> next_ ABSL_GUARDED_BY(mu_);             // Being read into.
@@ -120,14 +137,23 @@ class AppendStream final
 grpc::ServerUnaryReactor* IngestServiceImpl::AppendEvents(grpc::CallbackServerContext* context,
                                                           const v1::AppendEventsRequest* request,
                                                           v1::AppendEventsResponse* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_PRODUCER);
+  if (!caller.ok()) return Reject(context, caller.status());
+  absl::Status allowed = access_.ChargeEvents(*caller, request->events_size());
+  if (!allowed.ok()) return Reject(context, allowed);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  ledger_.AppendEvents(*request, CompleteWith(reactor, response));
+  ledger_.AppendEvents(*request, caller->AsProducer(), CompleteWith(reactor, response));
   return reactor;
 }
 
 grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>*
 IngestServiceImpl::StreamEvents(grpc::CallbackServerContext* context) {
-  return new AppendStream(ledger_);
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_PRODUCER);
+  if (!caller.ok()) {
+    return new RejectedStream<
+        grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>>(caller.status());
+  }
+  return new AppendStream(ledger_, access_, *std::move(caller), max_events_per_stream_);
 }
 
 }  // namespace lineage

@@ -1,6 +1,9 @@
 // gRPC IngestService: AppendEvents (unary) and StreamEvents (bidirectional),
 // see proto/lineage/v1/ingest.proto.
 //
+// Both need the producer role; events are charged to the caller's event
+// rate, and must be signed with keys registered to the caller.
+//
 // A stream keeps up to kMaxInFlightPerStream batches in the ledger at once
 // and writes responses strictly in request order. A batch that fails as a
 // whole (an atomic batch with a rejected event, storage unavailable) ends
@@ -12,6 +15,7 @@
 
 #include "lineage/v1/ingest.grpc.pb.h"
 #include "server/ledger/ledger.h"
+#include "server/service/access_control.h"
 
 namespace lineage {
 
@@ -19,7 +23,10 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
   static constexpr int kMaxInFlightPerStream = 8;
 
-  explicit IngestServiceImpl(Ledger& ledger) : ledger_(ledger) {}
+  // `max_events_per_stream`: a stream that sends more ends with
+  // RESOURCE_EXHAUSTED (open a new one).
+  IngestServiceImpl(Ledger& ledger, const AccessControl& access, uint64_t max_events_per_stream)
+      : ledger_(ledger), access_(access), max_events_per_stream_(max_events_per_stream) {}
 
   grpc::ServerUnaryReactor* AppendEvents(grpc::CallbackServerContext* context,
                                          const v1::AppendEventsRequest* request,
@@ -30,6 +37,8 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
 
  private:
   Ledger& ledger_;
+  const AccessControl& access_;
+  const uint64_t max_events_per_stream_;
 };
 
 }  // namespace lineage

@@ -6,12 +6,13 @@
 
 #include "lineage/v1/keys.grpc.pb.h"
 #include "server/ledger/ledger.h"
+#include "server/service/access_control.h"
 
 namespace lineage {
 
 class KeyServiceImpl final : public v1::KeyService::CallbackService {
  public:
-  explicit KeyServiceImpl(Ledger& ledger) : ledger_(ledger) {}
+  KeyServiceImpl(Ledger& ledger, const AccessControl& access) : ledger_(ledger), access_(access) {}
 
   grpc::ServerUnaryReactor* RegisterKey(grpc::CallbackServerContext* context,
                                         const v1::RegisterKeyRequest* request,
@@ -25,6 +26,7 @@ class KeyServiceImpl final : public v1::KeyService::CallbackService {
 
  private:
   Ledger& ledger_;
+  const AccessControl& access_;
 };
 
 }  // namespace lineage

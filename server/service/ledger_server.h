@@ -19,6 +19,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/ledger/ledger.h"
+#include "common/clock.h"
+#include "server/auth/policy_store.h"
+#include "server/auth/rate_limiter.h"
+#include "server/service/access_control.h"
 #include "server/service/admin_service.h"
 #include "server/service/ingest_service.h"
 #include "server/service/key_service.h"
@@ -30,6 +34,21 @@ namespace lineage {
 struct ServerOptions {
   // host:port; port 0 picks a free port (tests).
   std::string listen_address = "127.0.0.1:50051";
+  // Mutual TLS: the server's certificate chain and private key, and the CA
+  // bundle client certificates must chain to (PEM files, re-read every
+  // tls_reload_seconds so rotated files take effect without a restart).
+  // All three or none. Without them the server speaks plaintext, which it
+  // only does on a loopback address unless allow_insecure_plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  int tls_reload_seconds = 5;
+  bool allow_insecure_plaintext = false;
+  // The access policy in force (must outlive the server). Null: the
+  // development policy ("local" may do everything), allowed without TLS only.
+  PolicyStore* policies = nullptr;
+  // Most events one StreamEvents call may carry.
+  uint64_t max_events_per_stream = 10000000;
   // Largest request message accepted; larger ones get RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 64 << 20;
   // Where AdminService.CreateBackup writes; empty means "<database path>-backups".
@@ -41,7 +60,9 @@ struct ServerOptions {
 
 class LedgerServer {
  public:
-  // UNAVAILABLE if the address cannot be bound. `queries` (optional) adds
+  // UNAVAILABLE if the address cannot be bound; FAILED_PRECONDITION for a
+  // plaintext non-loopback address without allow_insecure_plaintext, or TLS
+  // without a policy; INVALID_ARGUMENT for unreadable TLS files. `queries` (optional) adds
   // LineageService; it must outlive the server.
   static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(
       Ledger& ledger, const ServerOptions& options, const LineageQueries* queries = nullptr);
@@ -57,11 +78,15 @@ class LedgerServer {
   void Wait();
 
  private:
-  explicit LedgerServer(Ledger& ledger);
+  LedgerServer() = default;
 
-  IngestServiceImpl ingest_;
-  LogServiceImpl log_;
-  KeyServiceImpl keys_;
+  SystemClock clock_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<PolicyStore> development_policy_;
+  std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<IngestServiceImpl> ingest_;
+  std::unique_ptr<LogServiceImpl> log_;
+  std::unique_ptr<KeyServiceImpl> keys_;
   std::unique_ptr<LineageServiceImpl> lineage_;
   std::unique_ptr<AdminServiceImpl> admin_;  // Outlives server_ (declared before it).
   std::unique_ptr<grpc::Server> server_;

@@ -82,13 +82,19 @@ grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext
 
 }  // namespace
 
-LineageServiceImpl::LineageServiceImpl(const LineageQueries& queries, int threads)
+LineageServiceImpl::LineageServiceImpl(const LineageQueries& queries,
+                                       const AccessControl& access, int threads)
     : queries_(queries),
+      access_(access),
       pool_(threads > 0 ? threads
                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
 
 grpc::ServerWriteReactor<v1::TraverseResponse>* LineageServiceImpl::Traverse(
     grpc::CallbackServerContext* context, const v1::TraverseRequest* request) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
+  if (!caller.ok()) {
+    return new RejectedStream<grpc::ServerWriteReactor<v1::TraverseResponse>>(caller.status());
+  }
   return new PagedWriter<v1::TraverseResponse>(pool_, [this, context, request] {
     return queries_.Traverse(*request, CancelCheckFor(context));
   });
@@ -97,6 +103,8 @@ grpc::ServerWriteReactor<v1::TraverseResponse>* LineageServiceImpl::Traverse(
 grpc::ServerUnaryReactor* LineageServiceImpl::Trace(grpc::CallbackServerContext* context,
                                                     const v1::TraceRequest* request,
                                                     v1::TraceResponse* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   return RunUnary<v1::TraceResponse>(pool_, context, response, [this, context, request] {
     return queries_.Trace(*request, CancelCheckFor(context));
   });
@@ -104,6 +112,11 @@ grpc::ServerUnaryReactor* LineageServiceImpl::Trace(grpc::CallbackServerContext*
 
 grpc::ServerWriteReactor<v1::DeletionImpactResponse>* LineageServiceImpl::DeletionImpact(
     grpc::CallbackServerContext* context, const v1::DeletionImpactRequest* request) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_DELETION_OFFICER);
+  if (!caller.ok()) {
+    return new RejectedStream<grpc::ServerWriteReactor<v1::DeletionImpactResponse>>(
+        caller.status());
+  }
   return new PagedWriter<v1::DeletionImpactResponse>(pool_, [this, context, request] {
     return queries_.DeletionImpact(*request, CancelCheckFor(context));
   });
@@ -112,6 +125,8 @@ grpc::ServerWriteReactor<v1::DeletionImpactResponse>* LineageServiceImpl::Deleti
 grpc::ServerUnaryReactor* LineageServiceImpl::SearchNodes(grpc::CallbackServerContext* context,
                                                           const v1::SearchNodesRequest* request,
                                                           v1::SearchNodesResponse* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   return RunUnary<v1::SearchNodesResponse>(pool_, context, response, [this, context, request] {
     return queries_.SearchNodes(*request, CancelCheckFor(context));
   });
@@ -120,6 +135,8 @@ grpc::ServerUnaryReactor* LineageServiceImpl::SearchNodes(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* LineageServiceImpl::GetNode(grpc::CallbackServerContext* context,
                                                       const v1::GetNodeRequest* request,
                                                       v1::GetNodeResponse* response) {
+  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
+  if (!caller.ok()) return Reject(context, caller.status());
   return RunUnary<v1::GetNodeResponse>(pool_, context, response,
                                        [this, request] { return queries_.GetNode(*request); });
 }

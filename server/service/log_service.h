@@ -6,12 +6,13 @@
 
 #include "lineage/v1/log.grpc.pb.h"
 #include "server/ledger/ledger.h"
+#include "server/service/access_control.h"
 
 namespace lineage {
 
 class LogServiceImpl final : public v1::LogService::CallbackService {
  public:
-  explicit LogServiceImpl(Ledger& ledger) : ledger_(ledger) {}
+  LogServiceImpl(Ledger& ledger, const AccessControl& access) : ledger_(ledger), access_(access) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const v1::GetCheckpointRequest* request,
@@ -28,6 +29,7 @@ class LogServiceImpl final : public v1::LogService::CallbackService {
 
  private:
   Ledger& ledger_;
+  const AccessControl& access_;
 };
 
 }  // namespace lineage

@@ -114,7 +114,7 @@ TEST_F(LineagedTest, DevDefaultsCreateKeysWithTightPermissions) {
   EXPECT_TRUE(ReadSecretFile(Keys() + "/dev-producer.pem").ok());
   CommandResult keys = RunCommand(Ctl("list-keys"));
   ASSERT_EQ(keys.exit_code, 0) << keys.output;
-  EXPECT_THAT(keys.output, HasSubstr("\"owner\": \"dev\""));
+  EXPECT_THAT(keys.output, HasSubstr("\"owner\": \"local\""));
 }
 
 TEST_F(LineagedTest, AppendWithCliThenVerifyOfflineAcrossRestart) {

@@ -90,11 +90,22 @@ TEST_F(KeyServiceTest, BadRegistrationsAreInvalidArgument) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(KeyServiceTest, KeyOfAnotherPrincipalCannotBeUsed) {
+  auto key = *Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(harness_.client().RegisterKey(RequestFor(key.public_key())).ok());  // spiffe owner.
+  EventSigner signer(key);
+  auto response = harness_.client().AppendEvents({signer.Sign(MakeRunEvent("team-a/x", "stolen"))});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->receipts(0).error_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(response->receipts(0).error_message(), HasSubstr("belongs to principal"));
+}
+
 TEST_F(KeyServiceTest, ValidityWindowIsEnforcedAtIntegrationTime) {
   auto key = *Ed25519PrivateKey::Generate();
   v1::RegisterKeyRequest request = RequestFor(key.public_key());
   *request.mutable_not_before() = ToProtoTime(clock_.Now() + absl::Hours(1));
   *request.mutable_not_after() = ToProtoTime(clock_.Now() + absl::Hours(2));
+  request.set_owner("local");  // The harness's plaintext caller submits the events.
   auto registered = harness_.client().RegisterKey(request);
   ASSERT_TRUE(registered.ok());
   EXPECT_EQ(registered->state(), v1::KEY_STATE_NOT_YET_VALID);
@@ -119,7 +130,9 @@ TEST_F(KeyServiceTest, ValidityWindowIsEnforcedAtIntegrationTime) {
 
 TEST_F(KeyServiceTest, KeysSurviveRestart) {
   auto key = *Ed25519PrivateKey::Generate();
-  ASSERT_TRUE(harness_.client().RegisterKey(RequestFor(key.public_key())).ok());
+  v1::RegisterKeyRequest request = RequestFor(key.public_key());
+  request.clear_owner();  // Defaults to "local", the harness's plaintext caller.
+  ASSERT_TRUE(harness_.client().RegisterKey(request).ok());
   harness_.Stop();
   ASSERT_TRUE(harness_.Start().ok());
   EventSigner signer(key);

@@ -48,7 +48,7 @@ absl::StatusOr<EventSigner> LedgerHarness::AddProducer(std::vector<std::string> 
   v1::RegisterKeyRequest request;
   request.set_public_key(key.public_key().raw());
   for (std::string& ns : namespaces) request.add_namespaces(std::move(ns));
-  request.set_owner("test-producer");
+  request.set_owner("local");  // The harness speaks plaintext: callers are "local".
   RETURN_IF_ERROR(client_->RegisterKey(request).status());
   return EventSigner(std::move(key));
 }

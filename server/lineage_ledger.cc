@@ -9,6 +9,8 @@ absl::StatusOr<std::unique_ptr<LineageLedger>> LineageLedger::Open(
   std::unique_ptr<LineageLedger> node(new LineageLedger());
   ASSIGN_OR_RETURN(node->db_, Database::Open({.path = options.ledger.data_dir,
                                               .block_cache_bytes = options.ledger.block_cache_bytes}));
+  node->audit_ = std::make_unique<AuditLog>(
+      *node->db_, options.ledger.clock != nullptr ? *options.ledger.clock : node->clock_);
   ASSIGN_OR_RETURN(node->graph_, LineageGraph::Open(*node->db_, options.graph));
   ASSIGN_OR_RETURN(node->ledger_, Ledger::Open(options.ledger, std::move(log_key), *node->db_,
                                                node->graph_->indexer()));
@@ -19,6 +21,7 @@ absl::StatusOr<std::unique_ptr<LineageLedger>> LineageLedger::Open(
 LineageLedger::~LineageLedger() {
   ledger_.reset();
   graph_.reset();
+  audit_.reset();
   db_.reset();
 }
 

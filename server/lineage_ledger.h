@@ -1,6 +1,6 @@
 // LineageLedger: the whole server-side state behind one data directory: the
-// RocksDB database, the signed-event ledger (log, keys) and the lineage graph
-// derived from it in the same write batches.
+// RocksDB database, the signed-event ledger (log, keys), the lineage graph
+// derived from it in the same write batches, and the access log.
 //
 //   ASSIGN_OR_RETURN(auto node, LineageLedger::Open(options, std::move(log_key)));
 //   LedgerServer::Start(node->ledger(), server_options, &node->graph().queries());
@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "crypto/ed25519.h"
+#include "server/audit/audit_log.h"
 #include "server/graph/lineage_graph.h"
 #include "server/ledger/ledger.h"
 #include "storage/database.h"
@@ -34,12 +35,15 @@ class LineageLedger {
 
   Ledger& ledger() { return *ledger_; }
   LineageGraph& graph() { return *graph_; }
+  AuditLog& audit() { return *audit_; }
   Database& database() { return *db_; }
 
  private:
   LineageLedger() = default;
 
+  SystemClock clock_;
   std::unique_ptr<Database> db_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<LineageGraph> graph_;
   std::unique_ptr<Ledger> ledger_;
 };

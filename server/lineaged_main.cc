@@ -70,6 +70,10 @@ ABSL_FLAG(std::string, policy_file, "",
           "Access policy (lineage.v1.AccessPolicy textproto, or .json). Required with TLS. "
           "Reloaded on SIGHUP; a broken file keeps the old policy. Unset: the development "
           "policy (plaintext \"local\" callers may do everything).");
+ABSL_FLAG(std::string, local_listen, "",
+          "Also serve plaintext on this loopback address (e.g. 127.0.0.1:50052) for the "
+          "machine's own health probes and operator tools (`lineagectl health`, `backup`) when "
+          "--listen speaks mutual TLS; callers there are \"local\" in the access policy.");
 ABSL_FLAG(bool, allow_insecure_plaintext, false,
           "Serve plaintext on a non-loopback address. Callers are then unauthenticated: never "
           "do this outside a closed test network.");
@@ -166,6 +170,8 @@ int Run() {
   server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   server_options.allow_insecure_plaintext = absl::GetFlag(FLAGS_allow_insecure_plaintext);
   server_options.policies = policies.get();
+  server_options.audit = &(*node)->audit();
+  server_options.local_listen_address = absl::GetFlag(FLAGS_local_listen);
   server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (server_options.backup_dir.empty()) {
     server_options.backup_dir = std::filesystem::absolute(absl::StrCat(data_dir, "/backups")).string();

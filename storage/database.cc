@@ -21,7 +21,7 @@ namespace {
 constexpr absl::string_view kColumnNames[] = {
     "default", "leaves", "nodes", "entries", "event_ids", "leaf_index",
     "keys",   "graph_nodes", "graph_keys", "graph_out", "graph_in", "graph_names",
-    "graph_subjects", "graph_search",
+    "graph_subjects", "graph_search", "audit", "audit_index",
 };
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kColumnCount));

@@ -52,6 +52,8 @@ enum class Column : int {
   kGraphNames,     // (version kind, namespace, name, version, node ID) -> log index.
   kGraphSubjects,  // (subject token, node ID) -> log index.
   kGraphSearch,    // (kind, namespace, name, node ID) -> empty.
+  kAudit,          // Access log: (time, sequence) -> access record.
+  kAuditIndex,     // Access log indexes: by principal and by node -> empty.
   kColumnCount,    // Not a column.
 };
 

@@ -61,10 +61,10 @@ v1::IntegrityCheck ToProto(const IntegrityCheckState& state) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Ledger& ledger, const AccessControl& access,
+AdminServiceImpl::AdminServiceImpl(Ledger& ledger, ServiceEdge& edge,
                                    Maintenance::Options options)
     : ledger_(ledger),
-      access_(access),
+      edge_(edge),
       backup_dir_(options.backup_dir),
       verifier_(*NoteVerifier::Parse(ledger.VerifierKey())),
       maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_, std::move(options))) {}
@@ -77,59 +77,63 @@ AdminServiceImpl::~AdminServiceImpl() {
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* context,
                                                          const v1::CreateBackupRequest* request,
                                                          v1::Backup* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  // A backup flushes memtables and links files: seconds at most, but not for
-  // a gRPC callback thread. Run it aside and finish from there.
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  {
-    absl::MutexLock lock(&mu_);
-    ++backups_running_;
-  }
-  std::thread([this, name = request->name(), done = CompleteWith(reactor, response)]() mutable {
-    absl::StatusOr<BackupInfo> info = maintenance_->CreateBackup(name);
-    done(info.ok() ? absl::StatusOr<v1::Backup>(ToProto(*info))
-                   : absl::StatusOr<v1::Backup>(info.status()));
-    absl::MutexLock lock(&mu_);
-    --backups_running_;
-  }).detach();
-  return reactor;
+  return edge_.UnaryAsync<v1::CreateBackupRequest, v1::Backup>(
+      context, "lineage.v1.AdminService/CreateBackup", *request, response, {v1::ROLE_OPERATOR},
+      [this, request](const Caller&, auto done) {
+        // A backup flushes memtables and links files: seconds at most, but
+        // not for a gRPC callback thread. Run it aside and finish from there.
+        {
+          absl::MutexLock lock(&mu_);
+          ++backups_running_;
+        }
+        std::thread([this, name = request->name(), done = std::move(done)]() mutable {
+          absl::StatusOr<BackupInfo> info = maintenance_->CreateBackup(name);
+          done(info.ok() ? absl::StatusOr<v1::Backup>(ToProto(*info))
+                         : absl::StatusOr<v1::Backup>(info.status()));
+          absl::MutexLock lock(&mu_);
+          --backups_running_;
+        }).detach();
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::VerifyIntegrity(
     grpc::CallbackServerContext* context, const v1::VerifyIntegrityRequest* request,
     v1::IntegrityCheck* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  return FinishWith(context, response,
-                    absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->StartIntegrityCheck())));
+  return edge_.Unary<v1::VerifyIntegrityRequest, v1::IntegrityCheck>(
+      context, "lineage.v1.AdminService/VerifyIntegrity", *request, response, {v1::ROLE_OPERATOR},
+      [&](const Caller&) {
+        return absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->StartIntegrityCheck()));
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::GetIntegrityCheck(
     grpc::CallbackServerContext* context, const v1::GetIntegrityCheckRequest* request,
     v1::IntegrityCheck* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  return FinishWith(context, response,
-                    absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->integrity_check())));
+  return edge_.Unary<v1::GetIntegrityCheckRequest, v1::IntegrityCheck>(
+      context, "lineage.v1.AdminService/GetIntegrityCheck", *request, response,
+      {v1::ROLE_OPERATOR, v1::ROLE_AUDITOR}, [&](const Caller&) {
+        return absl::StatusOr<v1::IntegrityCheck>(ToProto(maintenance_->integrity_check()));
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContext* context,
                                                       const v1::GetStatusRequest* request,
                                                       v1::LedgerStatus* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_OPERATOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  v1::LedgerStatus status;
-  status.set_origin(ledger_.origin());
-  std::shared_ptr<const PublishedCheckpoint> checkpoint = ledger_.LatestCheckpoint();
-  if (checkpoint != nullptr) {
-    status.set_tree_size(checkpoint->checkpoint.size);
-    status.set_checkpoint(checkpoint->note);
-  }
-  status.set_writable(ledger_.write_refusal().ok());
-  status.set_write_refusal(std::string(ledger_.write_refusal().message()));
-  status.set_backup_dir(backup_dir_);
-  return FinishWith(context, response, absl::StatusOr<v1::LedgerStatus>(std::move(status)));
+  return edge_.Unary<v1::GetStatusRequest, v1::LedgerStatus>(
+      context, "lineage.v1.AdminService/GetStatus", *request, response, {v1::ROLE_OPERATOR},
+      [&](const Caller&) {
+        v1::LedgerStatus status;
+        status.set_origin(ledger_.origin());
+        std::shared_ptr<const PublishedCheckpoint> checkpoint = ledger_.LatestCheckpoint();
+        if (checkpoint != nullptr) {
+          status.set_tree_size(checkpoint->checkpoint.size);
+          status.set_checkpoint(checkpoint->note);
+        }
+        status.set_writable(ledger_.write_refusal().ok());
+        status.set_write_refusal(std::string(ledger_.write_refusal().message()));
+        status.set_backup_dir(backup_dir_);
+        return absl::StatusOr<v1::LedgerStatus>(std::move(status));
+      });
 }
 
 }  // namespace lineage

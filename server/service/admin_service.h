@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "lineage/v1/admin.grpc.pb.h"
-#include "server/service/access_control.h"
+#include "server/service/service_edge.h"
 #include "server/ledger/ledger.h"
 #include "server/ledger/maintenance.h"
 
@@ -21,8 +21,9 @@ namespace lineage {
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
   // `options.backup_dir`: where CreateBackup writes (see Maintenance::Options).
-  // Every RPC needs the operator role, checked with `access` (must outlive).
-  AdminServiceImpl(Ledger& ledger, const AccessControl& access, Maintenance::Options options);
+  // Every RPC needs the operator role, checked and recorded through `edge`
+  // (must outlive).
+  AdminServiceImpl(Ledger& ledger, ServiceEdge& edge, Maintenance::Options options);
   ~AdminServiceImpl() override;
 
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
@@ -40,7 +41,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
 
  private:
   Ledger& ledger_;
-  const AccessControl& access_;
+  ServiceEdge& edge_;
   std::string backup_dir_;
   NoteVerifier verifier_;
   std::unique_ptr<Maintenance> maintenance_;

@@ -137,9 +137,10 @@ class AppendStream final
 grpc::ServerUnaryReactor* IngestServiceImpl::AppendEvents(grpc::CallbackServerContext* context,
                                                           const v1::AppendEventsRequest* request,
                                                           v1::AppendEventsResponse* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_PRODUCER);
+  absl::StatusOr<Caller> caller =
+      edge_.Admit(context, "lineage.v1.IngestService/AppendEvents", *request, {v1::ROLE_PRODUCER});
   if (!caller.ok()) return Reject(context, caller.status());
-  absl::Status allowed = access_.ChargeEvents(*caller, request->events_size());
+  absl::Status allowed = edge_.access().ChargeEvents(*caller, request->events_size());
   if (!allowed.ok()) return Reject(context, allowed);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   ledger_.AppendEvents(*request, caller->AsProducer(), CompleteWith(reactor, response));
@@ -148,12 +149,13 @@ grpc::ServerUnaryReactor* IngestServiceImpl::AppendEvents(grpc::CallbackServerCo
 
 grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>*
 IngestServiceImpl::StreamEvents(grpc::CallbackServerContext* context) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_PRODUCER);
+  absl::StatusOr<Caller> caller = edge_.Admit(context, "lineage.v1.IngestService/StreamEvents",
+                                              v1::AppendEventsRequest(), {v1::ROLE_PRODUCER});
   if (!caller.ok()) {
     return new RejectedStream<
         grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>>(caller.status());
   }
-  return new AppendStream(ledger_, access_, *std::move(caller), max_events_per_stream_);
+  return new AppendStream(ledger_, edge_.access(), *std::move(caller), max_events_per_stream_);
 }
 
 }  // namespace lineage

@@ -2,7 +2,9 @@
 // see proto/lineage/v1/ingest.proto.
 //
 // Both need the producer role; events are charged to the caller's event
-// rate, and must be signed with keys registered to the caller.
+// rate, and must be signed with keys registered to the caller. Accepted
+// appends are evidenced by the log itself; refused calls are recorded in the
+// access log.
 //
 // A stream keeps up to kMaxInFlightPerStream batches in the ledger at once
 // and writes responses strictly in request order. A batch that fails as a
@@ -15,7 +17,7 @@
 
 #include "lineage/v1/ingest.grpc.pb.h"
 #include "server/ledger/ledger.h"
-#include "server/service/access_control.h"
+#include "server/service/service_edge.h"
 
 namespace lineage {
 
@@ -25,8 +27,8 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
 
   // `max_events_per_stream`: a stream that sends more ends with
   // RESOURCE_EXHAUSTED (open a new one).
-  IngestServiceImpl(Ledger& ledger, const AccessControl& access, uint64_t max_events_per_stream)
-      : ledger_(ledger), access_(access), max_events_per_stream_(max_events_per_stream) {}
+  IngestServiceImpl(Ledger& ledger, ServiceEdge& edge, uint64_t max_events_per_stream)
+      : ledger_(ledger), edge_(edge), max_events_per_stream_(max_events_per_stream) {}
 
   grpc::ServerUnaryReactor* AppendEvents(grpc::CallbackServerContext* context,
                                          const v1::AppendEventsRequest* request,
@@ -37,7 +39,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
 
  private:
   Ledger& ledger_;
-  const AccessControl& access_;
+  ServiceEdge& edge_;
   const uint64_t max_events_per_stream_;
 };
 

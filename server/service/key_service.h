@@ -6,13 +6,13 @@
 
 #include "lineage/v1/keys.grpc.pb.h"
 #include "server/ledger/ledger.h"
-#include "server/service/access_control.h"
+#include "server/service/service_edge.h"
 
 namespace lineage {
 
 class KeyServiceImpl final : public v1::KeyService::CallbackService {
  public:
-  KeyServiceImpl(Ledger& ledger, const AccessControl& access) : ledger_(ledger), access_(access) {}
+  KeyServiceImpl(Ledger& ledger, ServiceEdge& edge) : ledger_(ledger), edge_(edge) {}
 
   grpc::ServerUnaryReactor* RegisterKey(grpc::CallbackServerContext* context,
                                         const v1::RegisterKeyRequest* request,
@@ -26,7 +26,7 @@ class KeyServiceImpl final : public v1::KeyService::CallbackService {
 
  private:
   Ledger& ledger_;
-  const AccessControl& access_;
+  ServiceEdge& edge_;
 };
 
 }  // namespace lineage

@@ -80,32 +80,47 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   }
   server->limiter_ = std::make_unique<RateLimiter>(server->clock_);
   server->access_ = std::make_unique<AccessControl>(*policies, *server->limiter_);
-  const AccessControl& access = *server->access_;
+  server->edge_ = std::make_unique<ServiceEdge>(*server->access_, options.audit);
+  ServiceEdge& edge = *server->edge_;
   server->ingest_ =
-      std::make_unique<IngestServiceImpl>(ledger, access, options.max_events_per_stream);
-  server->log_ = std::make_unique<LogServiceImpl>(ledger, access);
-  server->keys_ = std::make_unique<KeyServiceImpl>(ledger, access);
+      std::make_unique<IngestServiceImpl>(ledger, edge, options.max_events_per_stream);
+  server->log_ = std::make_unique<LogServiceImpl>(ledger, edge);
+  server->keys_ = std::make_unique<KeyServiceImpl>(ledger, edge);
   if (queries != nullptr) {
-    server->lineage_ = std::make_unique<LineageServiceImpl>(*queries, access, 0);
+    server->lineage_ = std::make_unique<LineageServiceImpl>(*queries, edge, 0);
+  }
+  if (options.audit != nullptr) {
+    server->audit_ = std::make_unique<AuditServiceImpl>(*options.audit, edge);
   }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
+  int local_port = 0;
+  if (!options.local_listen_address.empty()) {
+    if (!IsLoopback(options.local_listen_address)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the local port must be on a loopback address, got ", options.local_listen_address));
+    }
+    builder.AddListeningPort(options.local_listen_address, grpc::InsecureServerCredentials(),
+                             &local_port);
+  }
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->log_.get());
   builder.RegisterService(server->keys_.get());
   if (server->lineage_ != nullptr) builder.RegisterService(server->lineage_.get());
+  if (server->audit_ != nullptr) builder.RegisterService(server->audit_.get());
   Maintenance::Options maintenance;
   maintenance.backup_dir = options.backup_dir.empty()
                                ? absl::StrCat(ledger.database().path(), "-backups")
                                : options.backup_dir;
   maintenance.derived_index_checkers = options.derived_index_checkers;
-  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, access, std::move(maintenance));
+  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, edge, std::move(maintenance));
   builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
+  if (server->server_ == nullptr || server->port_ == 0 ||
+      (!options.local_listen_address.empty() && local_port == 0)) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address, " (in use or not allowed?)"));
   }
@@ -116,6 +131,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   health->SetServingStatus("lineage.v1.KeyService", true);
   if (queries != nullptr) health->SetServingStatus("lineage.v1.LineageService", true);
   health->SetServingStatus("lineage.v1.AdminService", true);
+  if (options.audit != nullptr) health->SetServingStatus("lineage.v1.AuditService", true);
   health->SetServingStatus("lineage.v1.IngestService", serving);
   return server;
 }

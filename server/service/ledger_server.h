@@ -24,6 +24,8 @@
 #include "server/auth/rate_limiter.h"
 #include "server/service/access_control.h"
 #include "server/service/admin_service.h"
+#include "server/service/audit_service.h"
+#include "server/service/service_edge.h"
 #include "server/service/ingest_service.h"
 #include "server/service/key_service.h"
 #include "server/service/lineage_service.h"
@@ -47,10 +49,18 @@ struct ServerOptions {
   // The access policy in force (must outlive the server). Null: the
   // development policy ("local" may do everything), allowed without TLS only.
   PolicyStore* policies = nullptr;
+  // The access log (must outlive the server). Null: calls are not recorded
+  // and AuditService is not offered.
+  AuditLog* audit = nullptr;
   // Most events one StreamEvents call may carry.
   uint64_t max_events_per_stream = 10000000;
   // Largest request message accepted; larger ones get RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 64 << 20;
+  // A second, plaintext port on a loopback address (e.g. 127.0.0.1:50052)
+  // for the machine's own health probes and operator tools when the main
+  // port speaks mutual TLS; its callers are "local" in the access policy.
+  // Empty: none. FAILED_PRECONDITION if not a loopback address.
+  std::string local_listen_address;
   // Where AdminService.CreateBackup writes; empty means "<database path>-backups".
   std::string backup_dir;
   // Checkers of derived indexes above the ledger, for AdminService's
@@ -84,6 +94,8 @@ class LedgerServer {
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<PolicyStore> development_policy_;
   std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<ServiceEdge> edge_;
+  std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<LogServiceImpl> log_;
   std::unique_ptr<KeyServiceImpl> keys_;

@@ -2,10 +2,7 @@
 
 #include <thread>
 
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "server/service/grpc_status.h"
-#include "server/service/unary.h"
 
 namespace lineage {
 namespace {
@@ -22,17 +19,19 @@ LineageQueries::CancelCheck CancelCheckFor(grpc::CallbackServerContext* context)
   };
 }
 
-// Streams the pages of a PageSource, producing each on the pool.
+// Streams the pages of a PageSource, producing each on the pool, and
+// records the call (with every node it answered) before its final status.
 template <typename Page>
 class PagedWriter final : public grpc::ServerWriteReactor<Page> {
  public:
   using Start = std::function<absl::StatusOr<std::unique_ptr<PageSource<Page>>>()>;
 
-  PagedWriter(WorkerPool& pool, Start start) : pool_(pool) {
+  PagedWriter(WorkerPool& pool, ServiceEdge& edge, v1::AccessRecord record, Start start)
+      : pool_(pool), edge_(edge), record_(std::move(record)) {
     pool_.Schedule([this, start = std::move(start)] {
       absl::StatusOr<std::unique_ptr<PageSource<Page>>> source = start();
       if (!source.ok()) {
-        this->Finish(ToGrpcStatus(source.status()));
+        End(source.status());
         return;
       }
       source_ = *std::move(source);
@@ -42,9 +41,9 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading"));
+      End(absl::CancelledError("the client stopped reading"));
     } else if (page_.done()) {
-      this->Finish(grpc::Status::OK);
+      End(absl::OkStatus());
     } else {
       pool_.Schedule([this] { Produce(); });
     }
@@ -56,89 +55,111 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
   void Produce() {
     absl::StatusOr<Page> page = source_->Next();
     if (!page.ok()) {
-      this->Finish(ToGrpcStatus(page.status()));
+      End(page.status());
       return;
     }
     page_ = *std::move(page);
+    ServiceEdge::AddAnswer(record_, page_);
+    if (page_.done()) {
+      // The last page goes out only once the access record is durable.
+      edge_.Record(std::move(record_), absl::OkStatus(), [this](absl::Status recorded) {
+        if (recorded.ok()) {
+          this->StartWrite(&page_);
+        } else {
+          this->Finish(ToGrpcStatus(recorded));
+        }
+      });
+      recorded_ = true;
+      return;
+    }
     this->StartWrite(&page_);
   }
 
+  void End(const absl::Status& status) {
+    if (recorded_) {
+      this->Finish(ToGrpcStatus(status));
+      return;
+    }
+    recorded_ = true;
+    edge_.Record(std::move(record_), status,
+                 [this, status](absl::Status) { this->Finish(ToGrpcStatus(status)); });
+  }
+
   WorkerPool& pool_;
+  ServiceEdge& edge_;
+  v1::AccessRecord record_;
+  bool recorded_ = false;
   std::unique_ptr<PageSource<Page>> source_;
   Page page_;
 };
 
-// Runs a unary query on the pool and finishes the call with its result.
-template <typename Response>
-grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext* context,
-                                   Response* response,
-                                   std::function<absl::StatusOr<Response>()> query) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Schedule([reactor, response, query = std::move(query)] {
-    CompleteWith(reactor, response)(query());
-  });
-  return reactor;
-}
-
 }  // namespace
 
-LineageServiceImpl::LineageServiceImpl(const LineageQueries& queries,
-                                       const AccessControl& access, int threads)
+LineageServiceImpl::LineageServiceImpl(const LineageQueries& queries, ServiceEdge& edge,
+                                       int threads)
     : queries_(queries),
-      access_(access),
+      edge_(edge),
       pool_(threads > 0 ? threads
                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
 
 grpc::ServerWriteReactor<v1::TraverseResponse>* LineageServiceImpl::Traverse(
     grpc::CallbackServerContext* context, const v1::TraverseRequest* request) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
+  constexpr absl::string_view kMethod = "lineage.v1.LineageService/Traverse";
+  absl::StatusOr<Caller> caller = edge_.Admit(context, kMethod, *request, {v1::ROLE_AUDITOR});
   if (!caller.ok()) {
     return new RejectedStream<grpc::ServerWriteReactor<v1::TraverseResponse>>(caller.status());
   }
-  return new PagedWriter<v1::TraverseResponse>(pool_, [this, context, request] {
-    return queries_.Traverse(*request, CancelCheckFor(context));
-  });
+  return new PagedWriter<v1::TraverseResponse>(
+      pool_, edge_, edge_.Begin(context, kMethod, caller->principal, *request),
+      [this, context, request] { return queries_.Traverse(*request, CancelCheckFor(context)); });
 }
 
 grpc::ServerUnaryReactor* LineageServiceImpl::Trace(grpc::CallbackServerContext* context,
                                                     const v1::TraceRequest* request,
                                                     v1::TraceResponse* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  return RunUnary<v1::TraceResponse>(pool_, context, response, [this, context, request] {
-    return queries_.Trace(*request, CancelCheckFor(context));
-  });
+  return edge_.UnaryAsync<v1::TraceRequest, v1::TraceResponse>(
+      context, "lineage.v1.LineageService/Trace", *request, response, {v1::ROLE_AUDITOR},
+      [this, context, request](const Caller&, auto done) {
+        pool_.Schedule([this, context, request, done = std::move(done)] {
+          done(queries_.Trace(*request, CancelCheckFor(context)));
+        });
+      });
 }
 
 grpc::ServerWriteReactor<v1::DeletionImpactResponse>* LineageServiceImpl::DeletionImpact(
     grpc::CallbackServerContext* context, const v1::DeletionImpactRequest* request) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_DELETION_OFFICER);
+  constexpr absl::string_view kMethod = "lineage.v1.LineageService/DeletionImpact";
+  absl::StatusOr<Caller> caller =
+      edge_.Admit(context, kMethod, *request, {v1::ROLE_DELETION_OFFICER});
   if (!caller.ok()) {
     return new RejectedStream<grpc::ServerWriteReactor<v1::DeletionImpactResponse>>(
         caller.status());
   }
-  return new PagedWriter<v1::DeletionImpactResponse>(pool_, [this, context, request] {
-    return queries_.DeletionImpact(*request, CancelCheckFor(context));
-  });
+  return new PagedWriter<v1::DeletionImpactResponse>(
+      pool_, edge_, edge_.Begin(context, kMethod, caller->principal, *request),
+      [this, context, request] {
+        return queries_.DeletionImpact(*request, CancelCheckFor(context));
+      });
 }
 
 grpc::ServerUnaryReactor* LineageServiceImpl::SearchNodes(grpc::CallbackServerContext* context,
                                                           const v1::SearchNodesRequest* request,
                                                           v1::SearchNodesResponse* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  return RunUnary<v1::SearchNodesResponse>(pool_, context, response, [this, context, request] {
-    return queries_.SearchNodes(*request, CancelCheckFor(context));
-  });
+  return edge_.UnaryAsync<v1::SearchNodesRequest, v1::SearchNodesResponse>(
+      context, "lineage.v1.LineageService/SearchNodes", *request, response, {v1::ROLE_AUDITOR},
+      [this, context, request](const Caller&, auto done) {
+        pool_.Schedule([this, context, request, done = std::move(done)] {
+          done(queries_.SearchNodes(*request, CancelCheckFor(context)));
+        });
+      });
 }
 
 grpc::ServerUnaryReactor* LineageServiceImpl::GetNode(grpc::CallbackServerContext* context,
                                                       const v1::GetNodeRequest* request,
                                                       v1::GetNodeResponse* response) {
-  absl::StatusOr<Caller> caller = access_.Check(*context, v1::ROLE_AUDITOR);
-  if (!caller.ok()) return Reject(context, caller.status());
-  return RunUnary<v1::GetNodeResponse>(pool_, context, response,
-                                       [this, request] { return queries_.GetNode(*request); });
+  return edge_.Unary<v1::GetNodeRequest, v1::GetNodeResponse>(
+      context, "lineage.v1.LineageService/GetNode", *request, response, {v1::ROLE_AUDITOR},
+      [&](const Caller&) { return queries_.GetNode(*request); });
 }
 
 }  // namespace lineage

@@ -13,14 +13,14 @@
 #include "lineage/v1/lineage.grpc.pb.h"
 #include "server/graph/lineage_queries.h"
 #include "server/ledger/worker_pool.h"
-#include "server/service/access_control.h"
+#include "server/service/service_edge.h"
 
 namespace lineage {
 
 class LineageServiceImpl final : public v1::LineageService::CallbackService {
  public:
   // `threads`: query threads (0: one per core).
-  LineageServiceImpl(const LineageQueries& queries, const AccessControl& access, int threads);
+  LineageServiceImpl(const LineageQueries& queries, ServiceEdge& edge, int threads);
 
   grpc::ServerWriteReactor<v1::TraverseResponse>* Traverse(
       grpc::CallbackServerContext* context, const v1::TraverseRequest* request) override;
@@ -38,7 +38,7 @@ class LineageServiceImpl final : public v1::LineageService::CallbackService {
 
  private:
   const LineageQueries& queries_;
-  const AccessControl& access_;
+  ServiceEdge& edge_;
   WorkerPool pool_;
 };
 

@@ -6,13 +6,13 @@
 
 #include "lineage/v1/log.grpc.pb.h"
 #include "server/ledger/ledger.h"
-#include "server/service/access_control.h"
+#include "server/service/service_edge.h"
 
 namespace lineage {
 
 class LogServiceImpl final : public v1::LogService::CallbackService {
  public:
-  LogServiceImpl(Ledger& ledger, const AccessControl& access) : ledger_(ledger), access_(access) {}
+  LogServiceImpl(Ledger& ledger, ServiceEdge& edge) : ledger_(ledger), edge_(edge) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const v1::GetCheckpointRequest* request,
@@ -29,7 +29,7 @@ class LogServiceImpl final : public v1::LogService::CallbackService {
 
  private:
   Ledger& ledger_;
-  const AccessControl& access_;
+  ServiceEdge& edge_;
 };
 
 }  // namespace lineage

@@ -25,7 +25,11 @@ absl::Status LedgerHarness::Start() {
   options.ledger.block_cache_bytes = 8 << 20;
   options.graph.memory_budget_bytes = graph_in_memory_ ? size_t{1} << 30 : 0;
   ASSIGN_OR_RETURN(node_, LineageLedger::Open(options, log_key_));
-  ASSIGN_OR_RETURN(server_, LedgerServer::Start(node_->ledger(), {.listen_address = "127.0.0.1:0"},
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  server_options.audit = &node_->audit();
+  server_options.policies = policies_;
+  ASSIGN_OR_RETURN(server_, LedgerServer::Start(node_->ledger(), server_options,
                                                 &node_->graph().queries()));
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
   client_ = std::make_unique<LedgerClient>(channel_, absl::Seconds(30));

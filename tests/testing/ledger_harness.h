@@ -32,6 +32,10 @@ class LedgerHarness {
   // Stops the server and closes the ledger (all data stays on disk).
   void Stop();
 
+  // Serve with this access policy (instead of the development policy).
+  // Call before Start; `policies` must outlive the harness.
+  void set_policies(PolicyStore* policies) { policies_ = policies; }
+
   // Registers a new producer key for `namespaces`; returns its signer.
   absl::StatusOr<EventSigner> AddProducer(std::vector<std::string> namespaces);
 
@@ -47,6 +51,7 @@ class LedgerHarness {
  private:
   const Clock* clock_;
   const bool graph_in_memory_;
+  PolicyStore* policies_ = nullptr;
   TempDir dir_;
   Ed25519PrivateKey log_key_;
   std::unique_ptr<LineageLedger> node_;

@@ -11,15 +11,21 @@
 #     signature and derived index re-derived from a replay of the log, and
 #     the newest checkpoint a client holds matched.
 #
-#   tests/crash/crash_test.sh LINEAGED CRASH_LOAD [CYCLES]
+# Along the way it takes an online backup during ingestion (cycle 2), runs
+# the online integrity check at the end, and restores that backup into a
+# fresh directory with lineaged --restore_from --verify.
+#
+#   tests/crash/crash_test.sh LINEAGED LINEAGECTL CRASH_LOAD [CYCLES]
 #   CRASH_CYCLES=50 CRASH_CLIENTS=4 tests/crash/crash_test.sh ...   (the long run)
 #
 # CI runs 5 cycles (ctest -L crash). Prints one line per cycle and a summary;
 # exits non-zero at the first failed check, keeping the work directory.
 set -euo pipefail
-lineaged=${1:?usage: crash_test.sh LINEAGED CRASH_LOAD [CYCLES]}
-crash_load=${2:?usage: crash_test.sh LINEAGED CRASH_LOAD [CYCLES]}
-cycles=${3:-${CRASH_CYCLES:-5}}
+usage="usage: crash_test.sh LINEAGED LINEAGECTL CRASH_LOAD [CYCLES]"
+lineaged=${1:?$usage}
+lineagectl=${2:?$usage}
+crash_load=${3:?$usage}
+cycles=${4:-${CRASH_CYCLES:-5}}
 clients=${CRASH_CLIENTS:-4}
 work=$(mktemp -d "${TMPDIR:-/tmp}/lineage-crash-XXXXXX")
 data=$work/data
@@ -63,6 +69,9 @@ for cycle in $(seq 1 "$cycles"); do
   load_pid=$!
   sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + (r % 2200) / 1000 }')"
   kill -0 "$load_pid" 2>/dev/null || fail "the load stopped by itself: $(tail -3 "$work/load.log")"
+  if [ "$cycle" -eq 2 ]; then
+    backup=$("$lineagectl" --server="$addr" backup --name=during-cycle-2 2>&1) || fail "online backup: $backup"
+  fi
 
   if [ $((cycle % 5)) -eq 0 ]; then
     how=SIGTERM; terms=$((terms + 1))
@@ -88,6 +97,12 @@ done
 cycle=final
 start_server
 check=$("$crash_load" check "${client_flags[@]}" 2>&1) || fail "final check: $check"
+online=$("$lineagectl" --server="$addr" verify-integrity --wait 2>&1) || fail "online integrity check: $online"
 kill -TERM "$server_pid"; wait "$server_pid" || fail "final SIGTERM"; server_pid=
+if [ "$cycles" -ge 2 ]; then
+  restored=$("$lineaged" --data_dir="$work/restored" --restore_from="$data/backups/during-cycle-2" \
+    --vkey="$data/keys/log.pem.vkey" --verify 2>&1) || fail "restore of the cycle-2 backup: $restored"
+  echo "restore: ${restored##*verified the restored copy in }"
+fi
 echo "crash_test: PASSED $cycles cycles ($kills SIGKILL, $terms SIGTERM) in $(( $(date +%s) - start ))s; final: ${check#check ok: }"
 rm -rf "$work"

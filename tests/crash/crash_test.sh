@@ -62,7 +62,7 @@ kills=0; terms=0; start=$(date +%s)
 for cycle in $(seq 1 "$cycles"); do
   start_server
   # The first start creates the keys; wait for them.
-  for _ in $(seq 1 100); do [ -f "$data/keys/dev-producer.pem" ] && [ -f "$data/keys/log.pem.vkey" ] && break; sleep 0.1; done
+  for _ in $(seq 1 300); do [ -f "$data/keys/dev-producer.pem" ] && [ -f "$data/keys/log.pem.vkey" ] && break; sleep 0.1; done
   check=$("$crash_load" check "${client_flags[@]}" 2>&1) || fail "check after restart: $check"
 
   "$crash_load" load "${client_flags[@]}" --clients="$clients" 2>>"$work/load.log" &

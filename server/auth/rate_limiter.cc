@@ -12,13 +12,15 @@ absl::Status RateLimiter::Take(const std::string& principal, const std::string& 
   if (per_second <= 0) return absl::OkStatus();
   const int64_t now = absl::ToUnixMicros(clock_.Now());
   absl::MutexLock lock(&mu_);
+  // Capacity: one second's worth, or one whole request if that is bigger (a
+  // large batch still passes on a full bucket, then waits its share).
+  const double capacity = std::max(per_second, cost);
   auto [it, inserted] = buckets_.try_emplace(absl::StrCat(principal, "\n", bucket_name));
   Bucket& b = it->second;
   if (inserted) {
-    b.tokens = per_second;
+    b.tokens = capacity;
     b.last_micros = now;
   }
-  const double capacity = std::max(per_second, cost);  // A single big batch may still pass.
   b.tokens = std::min(capacity, b.tokens + per_second * std::max<int64_t>(0, now - b.last_micros) / 1e6);
   b.last_micros = now;
   if (b.tokens >= cost) {

@@ -62,6 +62,7 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
     ServiceEdge::AddAnswer(record_, page_);
     if (page_.done()) {
       // The last page goes out only once the access record is durable.
+      recorded_ = true;  // Before Record: its callback may finish the call at once.
       edge_.Record(std::move(record_), absl::OkStatus(), [this](absl::Status recorded) {
         if (recorded.ok()) {
           this->StartWrite(&page_);
@@ -69,7 +70,6 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
           this->Finish(ToGrpcStatus(recorded));
         }
       });
-      recorded_ = true;
       return;
     }
     this->StartWrite(&page_);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -109,7 +110,20 @@ absl::StatusOr<BackupInfo> ReadBackupManifest(const std::string& backup_path) {
 }
 
 Maintenance::Maintenance(Database& db, const NoteVerifier& log_verifier, Options options)
-    : db_(db), verifier_(log_verifier), options_(std::move(options)) {}
+    : db_(db), verifier_(log_verifier), options_(std::move(options)) {
+  // What a crash mid-backup or mid-check left behind: never a whole backup
+  // (those are renamed into place only when complete), so remove it.
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(options_.backup_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (absl::StartsWith(name, ".integrity-check-") ||
+        (absl::StartsWith(name, ".") && absl::EndsWith(name, ".partial"))) {
+      LOG_WARNING("removing ", e.path().string(), ", left by an interrupted backup or check");
+      std::error_code ignored;
+      fs::remove_all(e.path(), ignored);
+    }
+  }
+}
 
 Maintenance::~Maintenance() {
   cancel_.store(true);

@@ -76,6 +76,8 @@ class Maintenance {
     std::vector<DerivedIndexCheckerFactory> derived_index_checkers;
   };
 
+  // Removes what an interrupted backup or check left in the backup
+  // directory (".NAME.partial", ".integrity-check-*").
   Maintenance(Database& db, const NoteVerifier& log_verifier, Options options);
   ~Maintenance();
   Maintenance(const Maintenance&) = delete;

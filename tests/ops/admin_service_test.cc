@@ -3,6 +3,7 @@
 // directory that verifies end to end, and continues the same chain; the
 // online integrity check runs in the background and reports.
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -210,6 +211,20 @@ TEST_F(AdminServiceTest, BackupNamesAreValidatedAndNeverReused) {
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ(manifest->tree_size, unnamed->tree_size());
   EXPECT_TRUE(verifier_->VerifyCheckpointNote(manifest->checkpoint_note).ok());
+}
+
+TEST_F(AdminServiceTest, LeftoversOfInterruptedBackupsAreRemovedAtStart) {
+  ASSERT_TRUE(CreateBackup("kept").ok());
+  node_.reset();
+  const std::string backups = dir_.path() + "/backups";
+  for (const char* leftover : {"/.half.partial/db", "/.integrity-check-123/db"}) {
+    std::filesystem::create_directories(backups + leftover);
+  }
+  node_ = Start(dir_.path() + "/db");
+  ASSERT_NE(node_, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(backups + "/.half.partial"));
+  EXPECT_FALSE(std::filesystem::exists(backups + "/.integrity-check-123"));
+  EXPECT_TRUE(ReadBackupManifest(backups + "/kept").ok());
 }
 
 TEST_F(AdminServiceTest, OnlineIntegrityCheckRunsInTheBackgroundAndReports) {

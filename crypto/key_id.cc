@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/quote.h"
 #include "crypto/hash.h"
 
 namespace lineage {
@@ -20,7 +21,7 @@ absl::StatusOr<KeyId> KeyId::FromHex(absl::string_view hex, absl::string_view wh
   });
   if (hex.size() != 2 * kKeyIdSize || !all_hex) {
     return absl::InvalidArgumentError(absl::StrCat(
-        what, ": got \"", hex.substr(0, 80), "\", want 32 hex characters (a producer key ID)"));
+        what, ": got ", QuoteUntrusted(hex, 80), ", want 32 hex characters (a producer key ID)"));
   }
   return FromBytes(absl::HexStringToBytes(absl::AsciiStrToLower(hex)));
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/quote.h"
 #include "common/status_macros.h"
 #include "server/ledger/proto_time.h"
 
@@ -21,10 +22,9 @@ constexpr size_t kMaxAttributeValueLength = 64 << 10;
 constexpr size_t kMaxFacetValueLength = 256 << 10;
 constexpr int kMaxSubjectTokens = 10000;
 
-std::string Quote(absl::string_view s) {
-  if (s.size() > 64) return absl::StrCat("\"", s.substr(0, 64), "...\" (", s.size(), " bytes)");
-  return absl::StrCat("\"", s, "\"");
-}
+// At most 64 bytes of a bad value, escaped: it goes back to the producer in
+// Receipt.error_message, which must stay valid UTF-8 (common/quote.h).
+std::string Quote(absl::string_view s) { return QuoteUntrusted(s, 64); }
 
 absl::Status Invalid(absl::string_view field, absl::string_view got, absl::string_view want) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": got ", got, ", want ", want));

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/quote.h"
 #include "common/status_macros.h"
 #include "crypto/dsse.h"
 #include "crypto/envelope_record.h"
@@ -16,8 +17,9 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& in,
                                                 const VerifyLimits& limits,
                                                 const ProducerIdentity* producer) {
   if (in.payload_type() != kLineageEventPayloadType) {
-    return absl::InvalidArgumentError(absl::StrCat("payload_type: got \"", in.payload_type().substr(0, 100),
-                                                   "\", want \"", kLineageEventPayloadType, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("payload_type: got ",
+                                                   QuoteUntrusted(in.payload_type(), 100),
+                                                   ", want \"", kLineageEventPayloadType, "\""));
   }
   if (in.payload().size() > limits.max_payload_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat("payload: got ", in.payload().size(),

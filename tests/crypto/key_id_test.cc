@@ -66,6 +66,19 @@ TEST(KeyIdTest, FromHexRejectsWrongLengthAndNonHexNamingTheField) {
   }
 }
 
+TEST(KeyIdTest, FromHexQuotesTheBadValueAsEscapedValidUtf8) {
+  // The message reaches producers in Receipt.error_message (a proto3 string):
+  // an 80-byte cut must not split the two-byte 'é', and control characters
+  // are escaped, not echoed.
+  absl::StatusOr<KeyId> long_id = KeyId::FromHex(std::string(79, 'k') + "\xc3\xa9");
+  ASSERT_FALSE(long_id.ok());
+  EXPECT_THAT(long_id.status().message(),
+              HasSubstr("got \"" + std::string(79, 'k') + "...\" (81 bytes), want 32 hex"));
+  absl::StatusOr<KeyId> control = KeyId::FromHex("ab\x1b[2J\n\"\xff");
+  ASSERT_FALSE(control.ok());
+  EXPECT_THAT(control.status().message(), HasSubstr(R"(got "ab\x1b[2J\n\"\xff", want)"));
+}
+
 TEST(KeyIdTest, DifferentKeysHaveDifferentIds) {
   absl::StatusOr<Ed25519PublicKey> other = Ed25519PublicKey::FromRaw(
       MustHexToBytes(Vectors().signing_vectors().rfc8032_ed25519().vectors(1).public_key()));

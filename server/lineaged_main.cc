@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "crypto/key_id.h"
 #include "server/ledger/ledger.h"
+#include "server/graph/graph_checker.h"
 #include "server/lineage_ledger.h"
 #include "server/log_key.h"
 #include "server/offline_ops.h"
@@ -109,7 +110,7 @@ int Run() {
                        absl::StrCat(data_dir, "/db"), absl::GetFlag(FLAGS_vkey),
                        absl::GetFlag(FLAGS_verify_checkpoints)};
   if (offline.vkey.empty()) offline.vkey = absl::StrCat(log_key_file, ".vkey");
-  if (const int code = RunOfflineModes(offline, {}); code >= 0) return code;
+  if (const int code = RunOfflineModes(offline, {GraphCheckerFactory()}); code >= 0) return code;
 
   absl::StatusOr<LoadedKey> log_key = LoadOrCreatePrivateKey(log_key_file, dev);
   if (!log_key.ok()) {
@@ -171,6 +172,7 @@ int Run() {
   server_options.allow_insecure_plaintext = absl::GetFlag(FLAGS_allow_insecure_plaintext);
   server_options.policies = policies.get();
   server_options.audit = &(*node)->audit();
+  server_options.derived_index_checkers = {GraphCheckerFactory()};
   server_options.local_listen_address = absl::GetFlag(FLAGS_local_listen);
   server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (server_options.backup_dir.empty()) {

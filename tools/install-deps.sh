@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lineage Ledger builds and tests with, if any
-# are missing (python3-yaml, yamllint and systemd only for the deploy/ checks).
+# are missing (python3-yaml, yamllint and systemd only for the deploy/ checks;
+# clang and libclang-rt-14-dev, which holds libFuzzer, only for tests/fuzz/).
 # Idempotent: does nothing when everything is present.
 # Runs apt-get as root, or through sudo when started by another user.
 set -euo pipefail
@@ -11,6 +12,7 @@ packages=(
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-yaml yamllint systemd
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,9 +14,10 @@ Hash NodeHash(const Hash& left, const Hash& right) {
 }
 
 // k: the largest power of two smaller than n (n > 1), by doubling.
+// (k < n - k is 2k < n without overflowing for n > 2^63.)
 uint64_t Split(uint64_t n) {
   uint64_t k = 1;
-  while (2 * k < n) k *= 2;
+  while (k < n - k) k *= 2;
   return k;
 }
 

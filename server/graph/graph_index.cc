@@ -9,6 +9,22 @@
 #include "lineage/storage/graph_record.pb.h"
 
 namespace lineage {
+namespace {
+
+// Adjacency lists are kept in (kind, other node) order: the order RocksDB
+// scans edge keys in. Traversals over the index, over RocksDB, and over an
+// index reloaded at start then visit edges alike, so they give identical
+// answers, down to the order of nodes at equal depth and which of several
+// equally short paths is the witness.
+bool EdgeBefore(const GraphIndex::Edge& a, const GraphIndex::Edge& b) {
+  return std::tie(a.kind, a.other) < std::tie(b.kind, b.other);
+}
+
+void InsertInOrder(std::vector<GraphIndex::Edge>& edges, const GraphIndex::Edge& e) {
+  edges.insert(std::upper_bound(edges.begin(), edges.end(), e, EdgeBefore), e);
+}
+
+}  // namespace
 
 size_t GraphIndex::EstimateBytes(uint64_t nodes, uint64_t edges) {
   return nodes * sizeof(Node) + 2 * edges * sizeof(Edge);
@@ -41,8 +57,8 @@ GraphIndex::Node& GraphIndex::Ensure(uint64_t id) {
 
 void GraphIndex::AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_index) {
   Ensure(std::max(from, to));
-  nodes_[from].out.push_back({static_cast<uint32_t>(to), kind, log_index});
-  nodes_[to].in.push_back({static_cast<uint32_t>(from), kind, log_index});
+  InsertInOrder(nodes_[from].out, {static_cast<uint32_t>(to), kind, log_index});
+  InsertInOrder(nodes_[to].in, {static_cast<uint32_t>(from), kind, log_index});
   ++edges_;
 }
 
@@ -151,6 +167,8 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
     return true;
   }));
   RETURN_IF_ERROR(bad);
+  // Edges came in (from, kind, to) order: out-lists are in order already.
+  for (Node& n : index->nodes_) std::sort(n.in.begin(), n.in.end(), EdgeBefore);
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& x, const Event& y) { return x.log_index < y.log_index; });
   for (const Event& ev : events) {

@@ -51,6 +51,7 @@ class GraphIndex {
     uint32_t ns = 0;  // Interned namespace.
     absl::InlinedVector<TierStep, 1> declared;
     absl::InlinedVector<TierStep, 1> effective;
+    // Ordered by (kind, other), as RocksDB scans a node's edges.
     std::vector<Edge> out;
     std::vector<Edge> in;
   };

@@ -42,6 +42,28 @@ absl::Status CheckEnums(v1::NodeView view) {
   return absl::OkStatus();
 }
 
+// INVALID_ARGUMENT naming the first value that is not one the API defines
+// (proto3 enums are open: unknown numbers parse and must not be used as
+// bit positions or tiers).
+absl::Status CheckKnown(const google::protobuf::RepeatedField<int>& values, bool (*known)(int),
+                        absl::string_view field, absl::string_view want) {
+  for (int i = 0; i < values.size(); ++i) {
+    if (!known(values[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "]: got ", values[i], ", want ", want));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTier(v1::Classification tier, absl::string_view field) {
+  if (!v1::Classification_IsValid(tier)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": got ", tier, ", want a lineage.v1.Classification value"));
+  }
+  return absl::OkStatus();
+}
+
 v1::NodeView Level(v1::NodeView view) {
   return view == v1::NODE_VIEW_UNSPECIFIED ? v1::NODE_VIEW_BASIC : view;
 }
@@ -260,6 +282,18 @@ absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries
         absl::StrCat("limit: got ", request.limit(), ", max ", kMaxLimit));
   }
   RETURN_IF_ERROR(CheckEnums(request.view()));
+  RETURN_IF_ERROR(CheckKnown(request.node_kinds(), v1::NodeKind_IsValid, "node_kinds",
+                             "a lineage.v1.NodeKind value"));
+  RETURN_IF_ERROR(CheckKnown(request.edge_kinds(), v1::EdgeKind_IsValid, "edge_kinds",
+                             "a lineage.v1.EdgeKind value"));
+  for (int i = 0; i < request.stop_at_size(); ++i) {
+    if (!v1::NodeKind_IsValid(request.stop_at(i).kind())) {
+      return absl::InvalidArgumentError(absl::StrCat("stop_at[", i, "].kind: got ",
+                                                     request.stop_at(i).kind(),
+                                                     ", want a lineage.v1.NodeKind value"));
+    }
+  }
+  RETURN_IF_ERROR(CheckTier(request.min_effective_classification(), "min_effective_classification"));
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   TraversalSpec spec;
   spec.upstream = request.direction() == v1::DIRECTION_UPSTREAM;
@@ -292,6 +326,8 @@ absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& 
         absl::StrCat("max_paths: got ", request.max_paths(), ", max 10000"));
   }
   RETURN_IF_ERROR(CheckEnums(request.view()));
+  RETURN_IF_ERROR(CheckKnown(request.edge_kinds(), v1::EdgeKind_IsValid, "edge_kinds",
+                             "a lineage.v1.EdgeKind value"));
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
   ASSIGN_OR_RETURN(std::vector<uint64_t> targets,
@@ -432,6 +468,8 @@ absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
   }
   if (!v1::NodeKind_IsValid(request.kind())) return absl::InvalidArgumentError("kind: unknown value");
   RETURN_IF_ERROR(CheckEnums(request.view()));
+  RETURN_IF_ERROR(CheckTier(request.min_classification(), "min_classification"));
+  RETURN_IF_ERROR(CheckTier(request.min_effective_classification(), "min_effective_classification"));
   std::string start_after;
   if (!request.page_token().empty() &&
       !absl::WebSafeBase64Unescape(request.page_token(), &start_after)) {

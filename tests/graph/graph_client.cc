@@ -1,0 +1,183 @@
+#include "tests/graph/graph_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "client/ledger_client.h"
+
+namespace lineage::testing {
+namespace {
+
+void SetDeadline(grpc::ClientContext& context, absl::Duration deadline) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+}
+
+// Reads a whole server stream.
+template <typename Page, typename Request, typename Call>
+absl::StatusOr<std::vector<Page>> ReadAll(Call call, const Request& request,
+                                          absl::Duration deadline) {
+  grpc::ClientContext context;
+  SetDeadline(context, deadline);
+  std::unique_ptr<grpc::ClientReader<Page>> reader = call(&context, request);
+  std::vector<Page> pages;
+  Page page;
+  while (reader->Read(&page)) pages.push_back(std::move(page));
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return pages;
+}
+
+// The contract every streamed answer keeps: a checkpoint on the first and
+// the last page, `done` on the last page only.
+template <typename Page>
+absl::Status CheckPaging(const std::vector<Page>& pages) {
+  if (pages.empty()) return absl::InternalError("paging: the stream ended without a page");
+  if (pages.front().checkpoint().note().empty()) {
+    return absl::InternalError("paging: the first page has no checkpoint");
+  }
+  for (size_t i = 0; i + 1 < pages.size(); ++i) {
+    if (pages[i].done()) {
+      return absl::InternalError(absl::StrCat("paging: page ", i, " of ", pages.size(),
+                                              " has done set before the last page"));
+    }
+  }
+  if (!pages.back().done()) return absl::InternalError("paging: the last page is not done");
+  if (pages.back().checkpoint().SerializeAsString() !=
+      pages.front().checkpoint().SerializeAsString()) {
+    return absl::InternalError("paging: the first and last pages name different checkpoints");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+GraphClient::GraphClient(std::shared_ptr<grpc::Channel> channel)
+    : stub_(v1::LineageService::NewStub(std::move(channel))) {}
+
+absl::StatusOr<std::vector<v1::TraverseResponse>> GraphClient::TraversePages(
+    const v1::TraverseRequest& request, absl::Duration deadline) {
+  return ReadAll<v1::TraverseResponse>(
+      [&](grpc::ClientContext* c, const v1::TraverseRequest& r) { return stub_->Traverse(c, r); },
+      request, deadline);
+}
+
+absl::StatusOr<GraphClient::Traversal> GraphClient::Traverse(const v1::TraverseRequest& request,
+                                                             absl::Duration deadline) {
+  absl::StatusOr<std::vector<v1::TraverseResponse>> pages = TraversePages(request, deadline);
+  if (!pages.ok()) return pages.status();
+  if (absl::Status s = CheckPaging(*pages); !s.ok()) return s;
+  Traversal out;
+  out.pages = static_cast<int>(pages->size());
+  out.first_checkpoint = pages->front().checkpoint();
+  for (v1::TraverseResponse& page : *pages) {
+    for (v1::Node& n : *page.mutable_nodes()) out.nodes.push_back(std::move(n));
+    for (v1::Edge& e : *page.mutable_edges()) out.edges.push_back(std::move(e));
+  }
+  out.last = std::move(pages->back());
+  out.last.clear_nodes();
+  out.last.clear_edges();
+  return out;
+}
+
+absl::StatusOr<v1::TraceResponse> GraphClient::Trace(const v1::TraceRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  v1::TraceResponse response;
+  grpc::Status status = stub_->Trace(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
+    const v1::DeletionImpactRequest& request) {
+  absl::StatusOr<std::vector<v1::DeletionImpactResponse>> pages =
+      ReadAll<v1::DeletionImpactResponse>(
+          [&](grpc::ClientContext* c, const v1::DeletionImpactRequest& r) {
+            return stub_->DeletionImpact(c, r);
+          },
+          request, absl::Seconds(60));
+  if (!pages.ok()) return pages.status();
+  if (absl::Status s = CheckPaging(*pages); !s.ok()) return s;
+  Impact out;
+  out.pages = static_cast<int>(pages->size());
+  out.first_checkpoint = pages->front().checkpoint();
+  for (size_t i = 0; i < pages->size(); ++i) {
+    v1::DeletionImpactResponse& page = (*pages)[i];
+    if (i > 0 && page.sources_size() > 0) {
+      return absl::InternalError(absl::StrCat("paging: page ", i, " repeats the sources"));
+    }
+    for (v1::Node& n : *page.mutable_sources()) out.sources.push_back(std::move(n));
+    for (auto& n : *page.mutable_dataset_versions()) out.dataset_versions.push_back(std::move(n));
+    for (auto& n : *page.mutable_runs()) out.runs.push_back(std::move(n));
+    for (auto& n : *page.mutable_model_versions()) out.model_versions.push_back(std::move(n));
+    for (auto& n : *page.mutable_deployments()) out.deployments.push_back(std::move(n));
+  }
+  out.last = std::move(pages->back());
+  out.last.clear_sources();
+  out.last.clear_dataset_versions();
+  out.last.clear_runs();
+  out.last.clear_model_versions();
+  out.last.clear_deployments();
+  return out;
+}
+
+absl::StatusOr<v1::SearchNodesResponse> GraphClient::Search(const v1::SearchNodesRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  v1::SearchNodesResponse response;
+  grpc::Status status = stub_->SearchNodes(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::Node>> GraphClient::SearchAll(v1::SearchNodesRequest request) {
+  std::vector<v1::Node> out;
+  for (int page = 0; page < 100000; ++page) {
+    absl::StatusOr<v1::SearchNodesResponse> response = Search(request);
+    if (!response.ok()) return response.status();
+    for (v1::Node& n : *response->mutable_nodes()) out.push_back(std::move(n));
+    if (response->next_page_token().empty()) return out;
+    request.set_page_token(response->next_page_token());
+  }
+  return absl::InternalError("search: the pages never end");
+}
+
+absl::StatusOr<v1::GetNodeResponse> GraphClient::GetNode(const v1::GetNodeRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(60));
+  v1::GetNodeResponse response;
+  grpc::Status status = stub_->GetNode(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+v1::NodeSelector ById(uint64_t id) {
+  v1::NodeSelector s;
+  s.set_node_id(id);
+  return s;
+}
+
+v1::NodeSelector ByDigest(v1::NodeKind kind, const std::string& digest) {
+  v1::NodeSelector s;
+  s.set_kind(kind);
+  s.set_digest(digest);
+  return s;
+}
+
+v1::NodeSelector ByName(v1::NodeKind kind, const std::string& ns, const std::string& name,
+                        const std::string& version) {
+  v1::NodeSelector s;
+  s.set_kind(kind);
+  s.set_namespace_(ns);
+  s.set_name(name);
+  s.set_version(version);
+  return s;
+}
+
+v1::NodeSelector ByRun(const std::string& job_ns, const std::string& run_id) {
+  v1::NodeSelector s;
+  s.set_kind(v1::NODE_KIND_RUN);
+  s.set_namespace_(job_ns);
+  s.set_run_id(run_id);
+  return s;
+}
+
+}  // namespace lineage::testing

@@ -1,0 +1,183 @@
+// The lineage graph on real RocksDB against a naive in-memory reference
+// (tests/graph/reference_graph.h): random layered pipelines, with and
+// without cycles, served from the in-memory index and from RocksDB only.
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/graph/graph_expect.h"
+#include "tests/graph/graph_ledger.h"
+#include "tests/graph/pipeline_generator.h"
+
+namespace lineage {
+namespace {
+
+using ::lineage::testing::ExpectImpact;
+using ::lineage::testing::ExpectTrace;
+using ::lineage::testing::ExpectTraversal;
+using ::lineage::testing::ExpectWholeGraph;
+using ::lineage::testing::GraphClient;
+using ::lineage::testing::GraphLedger;
+using ::lineage::testing::PipelineNamespaces;
+using ::lineage::testing::RandomPipeline;
+using ::lineage::testing::RandomPipelineOptions;
+using ::lineage::testing::ReferenceGraph;
+
+struct Mode {
+  bool in_memory;
+  bool cycles;
+};
+
+std::string ModeName(const ::testing::TestParamInfo<Mode>& info) {
+  return absl::StrCat(info.param.in_memory ? "Memory" : "RocksDb",
+                      info.param.cycles ? "Cycles" : "Dag");
+}
+
+// One ledger per mode, shared by the tests (they only read it).
+class ReferenceTest : public ::testing::TestWithParam<Mode> {
+ protected:
+  static void TearDownTestSuite() { Ledgers().clear(); }
+
+  void SetUp() override {
+    std::unique_ptr<GraphLedger>& shared = Ledgers()[ModeName({GetParam(), 0})];
+    if (shared == nullptr) {
+      auto ledger = std::make_unique<GraphLedger>(GetParam().in_memory);
+      ASSERT_TRUE(ledger->Start().ok());
+      RandomPipelineOptions options;
+      options.seed = GetParam().cycles ? 202 : 101;
+      options.runs = 90;
+      options.back_edges = GetParam().cycles ? 8 : 0;
+      ASSERT_TRUE(ledger->Append(RandomPipeline(options), /*batch=*/16).ok());
+      ASSERT_TRUE(ledger->LoadKeys().ok());
+      shared = std::move(ledger);
+    }
+    ledger_ = shared.get();
+    for (const auto& [key, node] : ledger_->reference().nodes()) keys_.push_back(key);
+  }
+
+  static std::map<std::string, std::unique_ptr<GraphLedger>>& Ledgers() {
+    static auto* ledgers = new std::map<std::string, std::unique_ptr<GraphLedger>>();
+    return *ledgers;
+  }
+
+  const std::string& RandomKey() { return keys_[rng_() % keys_.size()]; }
+  std::string RandomKeyOf(v1::NodeKind kind) {
+    std::vector<std::string> of = ledger_->reference().KeysOfKind(kind);
+    return of.empty() ? RandomKey() : of[rng_() % of.size()];
+  }
+  int Pick(int n) { return static_cast<int>(rng_() % static_cast<uint32_t>(n)); }
+
+  // A random traversal: 1-3 start nodes, a direction, and sometimes a
+  // depth limit, edge and node kind filters, a stop condition, a minimum
+  // effective classification.
+  ReferenceGraph::TraverseSpec RandomSpec() {
+    ReferenceGraph::TraverseSpec spec;
+    for (int i = 0, n = 1 + Pick(3); i < n; ++i) spec.start.push_back(RandomKey());
+    spec.upstream = Pick(2) == 0;
+    if (Pick(3) == 0) spec.max_depth = 1 + Pick(4);
+    if (Pick(3) == 0) {
+      for (int k = v1::EDGE_KIND_INPUT_TO; k <= v1::EDGE_KIND_EXECUTES; ++k) {
+        if (Pick(2) == 0) spec.edge_kinds.insert(static_cast<v1::EdgeKind>(k));
+      }
+    }
+    if (Pick(3) == 0) {
+      for (int k = v1::NODE_KIND_DATASET; k <= v1::NODE_KIND_DEPLOYMENT; ++k) {
+        if (Pick(2) == 0) spec.node_kinds.insert(static_cast<v1::NodeKind>(k));
+      }
+    }
+    if (Pick(4) == 0) {
+      const v1::NodeKind kind = static_cast<v1::NodeKind>(Pick(8));
+      const std::string prefix =
+          Pick(2) == 0 ? std::string(PipelineNamespaces()[Pick(5)]) : std::string("acme.");
+      spec.stop_at.push_back({kind, prefix});
+    }
+    if (Pick(4) == 0) spec.min_effective = static_cast<v1::Classification>(1 + Pick(4));
+    spec.include_start = Pick(2) == 0;
+    return spec;
+  }
+
+  GraphLedger* ledger_ = nullptr;
+  std::vector<std::string> keys_;
+  std::mt19937 rng_{7};
+};
+
+TEST_P(ReferenceTest, NodesPropertiesAndEdgesMatchTheReference) {
+  ExpectWholeGraph(*ledger_, /*compare_order_dependent=*/true, "whole graph");
+}
+
+TEST_P(ReferenceTest, TraversalsMatchTheReference) {
+  for (int i = 0; i < 60; ++i) {
+    const ReferenceGraph::TraverseSpec spec = RandomSpec();
+    v1::TraverseRequest request = ToRequest(*ledger_, spec);
+    request.set_page_size(1 + Pick(40));  // Several pages, most of the time.
+    absl::StatusOr<GraphClient::Traversal> got = ledger_->graph().Traverse(request);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ExpectTraversal(*ledger_, spec, *got,
+                    absl::StrCat("traversal ", i, ": ", request.ShortDebugString()));
+  }
+}
+
+TEST_P(ReferenceTest, UnfilteredTraversalsFromEveryKindMatchTheReference) {
+  for (int kind = v1::NODE_KIND_DATASET; kind <= v1::NODE_KIND_DEPLOYMENT; ++kind) {
+    for (bool upstream : {true, false}) {
+      ReferenceGraph::TraverseSpec spec;
+      spec.start = {RandomKeyOf(static_cast<v1::NodeKind>(kind))};
+      spec.upstream = upstream;
+      spec.include_start = true;
+      v1::TraverseRequest request = ToRequest(*ledger_, spec);
+      absl::StatusOr<GraphClient::Traversal> got = ledger_->graph().Traverse(request);
+      ASSERT_TRUE(got.ok()) << got.status();
+      ExpectTraversal(*ledger_, spec, *got, request.ShortDebugString());
+    }
+  }
+}
+
+TEST_P(ReferenceTest, TracesMatchTheReference) {
+  const v1::NodeKind kinds[] = {v1::NODE_KIND_MODEL_VERSION, v1::NODE_KIND_DEPLOYMENT,
+                                v1::NODE_KIND_RUN, v1::NODE_KIND_DATASET_VERSION};
+  for (int i = 0; i < 24; ++i) {
+    const std::string target = RandomKeyOf(kinds[i % 4]);
+    v1::TraceRequest request;
+    *request.mutable_target() = testing::ById(ledger_->IdOf(target));
+    const uint32_t max_paths = i % 3 == 0 ? 2 : 100;
+    if (max_paths != 100) request.set_max_paths(max_paths);
+    absl::StatusOr<v1::TraceResponse> got = ledger_->graph().Trace(request);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ExpectTrace(*ledger_, target, max_paths, *got, absl::StrCat("trace from ", target));
+  }
+}
+
+TEST_P(ReferenceTest, DeletionImpactsMatchTheReference) {
+  const std::vector<std::string> versions =
+      ledger_->reference().KeysOfKind(v1::NODE_KIND_DATASET_VERSION);
+  for (int i = 0; i < 16; ++i) {
+    v1::DeletionImpactRequest request;
+    std::set<std::string> sources;
+    if (i % 2 == 0) {
+      for (int k = 0, n = 1 + Pick(2); k < n; ++k) {
+        const std::string& v = versions[Pick(versions.size())];
+        sources.insert(v);
+        *request.add_sources() = testing::ById(ledger_->IdOf(v));
+      }
+    } else {
+      std::vector<std::string> tokens;
+      for (int k = 0, n = 1 + Pick(2); k < n; ++k) {
+        tokens.push_back(absl::StrCat("subj:token-", Pick(10)));
+        request.add_subject_tokens(tokens.back());
+      }
+      sources = ledger_->reference().VersionsWithTokens(tokens);
+    }
+    request.set_page_size(1 + Pick(30));
+    absl::StatusOr<GraphClient::Impact> got = ledger_->graph().DeletionImpact(request);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ExpectImpact(*ledger_, sources, *got, absl::StrCat("impact ", request.ShortDebugString()));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ReferenceTest,
+                         ::testing::Values(Mode{true, false}, Mode{false, false}, Mode{true, true},
+                                           Mode{false, true}),
+                         ModeName);
+
+}  // namespace
+}  // namespace lineage

@@ -109,6 +109,9 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
                                    }));
   if (present) return absl::OkStatus();  // Linked when it first joined this name.
   store_.PutName(batch, kind, mention.ns, mention.name, mention.version, id, index);
+  // Without a version label a name says "some version of this dataset", not
+  // which one: linking it would merge every digest ever filed under it.
+  if (mention.version.empty()) return absl::OkStatus();
   // Whoever joins a name second makes the link, so the links do not depend
   // on arrival order: name-only node -> digest node.
   for (uint64_t other : others) {

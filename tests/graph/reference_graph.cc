@@ -210,6 +210,7 @@ void ReferenceGraph::Add(const v1::LineageEvent& e, uint64_t log_index, int64_t 
   // A version known by name only and the same version known by digest:
   // linked once both have been reported under that name.
   for (const auto& [label, members] : names_) {
+    if (absl::EndsWith(label, "|")) continue;  // No version label: "some version", no link.
     for (const auto& [by_name, name_index] : members) {
       if (absl::StrContains(by_name, "|d|")) continue;
       for (const auto& [by_digest, digest_index] : members) {

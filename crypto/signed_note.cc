@@ -13,6 +13,8 @@ namespace {
 
 constexpr absl::string_view kSignaturePrefix = "\xE2\x80\x94 ";  // U+2014 em dash, space.
 constexpr size_t kMaxNoteSize = 1 << 20;
+// As Go's sumdb/note: bounds the signature checks one note can cost.
+constexpr int kMaxSignatureLines = 100;
 
 std::string AlgorithmAndKey(const Ed25519PublicKey& key) {
   return absl::StrCat(absl::string_view("\x01", 1), key.raw());
@@ -96,7 +98,12 @@ absl::StatusOr<std::string> NoteVerifier::Open(absl::string_view note) const {
   }
   sigs.remove_suffix(1);
   bool found = false;
+  int lines = 0;
   for (absl::string_view line : absl::StrSplit(sigs, '\n')) {
+    if (++lines > kMaxSignatureLines) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "malformed note: more than ", kMaxSignatureLines, " signature lines"));
+    }
     if (!absl::ConsumePrefix(&line, kSignaturePrefix)) {
       return absl::InvalidArgumentError("malformed note: signature line must start with an em dash");
     }

@@ -46,8 +46,9 @@ class NoteVerifier {
 
   // Returns the note's text if it carries a valid signature by this key.
   // Signatures by other keys are ignored, as C2SP requires. INVALID_ARGUMENT
-  // for a malformed note; UNAUTHENTICATED if no signature line is ours or
-  // ours does not verify.
+  // for a malformed note or one with more than 100 signature lines (a bound
+  // on the work one note can cost); UNAUTHENTICATED if no signature line is
+  // ours or ours does not verify.
   absl::StatusOr<std::string> Open(absl::string_view note) const;
 
   const std::string& name() const { return name_; }

@@ -87,7 +87,12 @@ v1::AccessRecord ServiceEdge::Begin(grpc::CallbackServerContext* context, absl::
   record.set_peer(context->peer());
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(request, &json);
-  if (json.size() > kMaxRequestJson) json = json.substr(0, kMaxRequestJson) + "...";
+  if (json.size() > kMaxRequestJson) {
+    // Cut between characters: the record must stay valid UTF-8.
+    size_t cut = kMaxRequestJson;
+    while (cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
+    json = json.substr(0, cut) + "...";
+  }
   record.set_request_json(std::move(json));
   Merge(record, request);
   record.set_nodes_answered(0);  // Counts answer nodes only.

@@ -198,5 +198,18 @@ TEST(SignedNoteTest, ParseRejectsMalformedVerifierKeys) {
   }
 }
 
+TEST(SignedNoteTest, MoreThanAHundredSignatureLinesAreRefusedBeforeAnyCheck) {
+  const Ed25519PrivateKey key = *Ed25519PrivateKey::Generate();
+  const std::string note = SignNote("text\n", "log.example/x", key);
+  const std::string line = note.substr(note.find("\n\n") + 2);
+  const NoteVerifier verifier("log.example/x", key.public_key());
+  std::string hundred = "text\n\n";
+  for (int i = 0; i < 100; ++i) hundred += line;
+  EXPECT_TRUE(verifier.Open(hundred).ok());
+  absl::StatusOr<std::string> refused = verifier.Open(hundred + line);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "more than 100"));
+}
+
 }  // namespace
 }  // namespace lineage

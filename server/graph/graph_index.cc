@@ -59,6 +59,7 @@ void GraphIndex::AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_
   Ensure(std::max(from, to));
   InsertInOrder(nodes_[from].out, {static_cast<uint32_t>(to), kind, log_index});
   InsertInOrder(nodes_[to].in, {static_cast<uint32_t>(from), kind, log_index});
+  if (kind == v1::EDGE_KIND_SAME_AS) nodes_[from].same_as_out = nodes_[to].same_as_in = true;
   ++edges_;
 }
 
@@ -162,6 +163,9 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
     }
     index->nodes_[from].out.push_back({static_cast<uint32_t>(e.other), e.kind, e.log_index});
     index->nodes_[e.other].in.push_back({static_cast<uint32_t>(from), e.kind, e.log_index});
+    if (e.kind == v1::EDGE_KIND_SAME_AS) {
+      index->nodes_[from].same_as_out = index->nodes_[e.other].same_as_in = true;
+    }
     ++index->edges_;
     events.push_back({e.log_index, true, from, e.other, e.kind});
     return true;

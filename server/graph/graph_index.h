@@ -48,6 +48,10 @@ class GraphIndex {
   struct Node {
     uint64_t first_log_index = ~uint64_t{0};  // ~0: no such node.
     uint8_t kind = 0;
+    // Whether `out` / `in` hold a SAME_AS edge (at any size), so traversals
+    // need not read an edge list to find out (it fits in padding).
+    bool same_as_out = false;
+    bool same_as_in = false;
     uint32_t ns = 0;  // Interned namespace.
     absl::InlinedVector<TierStep, 1> declared;
     absl::InlinedVector<TierStep, 1> effective;

@@ -1,5 +1,6 @@
 #include "server/graph/graph_view.h"
 
+#include <algorithm>
 #include <deque>
 
 #include "absl/container/flat_hash_set.h"
@@ -17,6 +18,14 @@ absl::Status NoSuchNode(uint64_t id, uint64_t snapshot) {
 }
 
 }  // namespace
+
+absl::Status GraphView::ForEachSameAs(
+    uint64_t id, bool outgoing,
+    absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) {
+  return ForEachEdge(id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t log_index) {
+    if (kind == v1::EDGE_KIND_SAME_AS) visit(other, kind, log_index);
+  });
+}
 
 bool MemoryGraphView::Exists(uint64_t id) {
   const GraphIndex::Node* n = lock_.node(id);
@@ -55,6 +64,33 @@ absl::Status MemoryGraphView::ForEachEdge(
     if (e.log_index < snap) visit(e.other, static_cast<v1::EdgeKind>(e.kind), e.log_index);
   }
   return absl::OkStatus();
+}
+
+absl::Status MemoryGraphView::ForEachSameAs(
+    uint64_t id, bool outgoing,
+    absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) {
+  const GraphIndex::Node* n = lock_.node(id);
+  if (n == nullptr) return absl::OkStatus();
+  if (!(outgoing ? n->same_as_out : n->same_as_in)) return absl::OkStatus();  // The usual case.
+  const std::vector<GraphIndex::Edge>& edges = outgoing ? n->out : n->in;
+  constexpr uint8_t kSameAs = v1::EDGE_KIND_SAME_AS;
+  const uint64_t snap = snapshot();
+  auto it = std::lower_bound(edges.begin(), edges.end(), kSameAs,
+                             [](const GraphIndex::Edge& e, uint8_t kind) { return e.kind < kind; });
+  for (; it != edges.end() && it->kind == kSameAs; ++it) {
+    if (it->log_index < snap) visit(it->other, v1::EDGE_KIND_SAME_AS, it->log_index);
+  }
+  return absl::OkStatus();
+}
+
+void MemoryGraphView::Prefetch(uint64_t id, bool edges) {
+  const GraphIndex::Node* n = lock_.node(id);
+  if (n == nullptr) return;
+  __builtin_prefetch(n);
+  if (edges) {
+    __builtin_prefetch(n->out.data());
+    __builtin_prefetch(n->in.data());
+  }
 }
 
 void MemoryGraphView::Yield() {

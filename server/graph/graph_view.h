@@ -56,8 +56,17 @@ class GraphView {
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) = 0;
 
+  // Like ForEachEdge, but only the SAME_AS edges (what a traversal follows
+  // against its direction). Views may answer without visiting every edge.
+  virtual absl::Status ForEachSameAs(
+      uint64_t id, bool outgoing,
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit);
+
   // Called by long traversals every few thousand nodes.
   virtual void Yield() {}
+
+  // A hint that `id` (and, with `edges`, its edge lists) will be read soon.
+  virtual void Prefetch(uint64_t id, bool edges) {}
 
  private:
   const uint64_t snapshot_;
@@ -76,7 +85,13 @@ class MemoryGraphView : public GraphView {
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+  // Reads no edge list for a node without SAME_AS edges; otherwise a binary
+  // search (edges are ordered by kind).
+  absl::Status ForEachSameAs(
+      uint64_t id, bool outgoing,
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
   void Yield() override;
+  void Prefetch(uint64_t id, bool edges) override;
 
  private:
   GraphIndex::ReadLock lock_;

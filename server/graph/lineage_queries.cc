@@ -104,6 +104,24 @@ absl::StatusOr<std::vector<uint64_t>> ResolveAll(
   return ids;
 }
 
+// Node `id` of a traversal's answer. The ID view needs nothing the
+// traversal did not already read, so it skips the view (and the index's
+// memory, which is far larger than the caches).
+absl::StatusOr<v1::Node> AnswerNode(const GraphStore& store, GraphView& view,
+                                    const TraversalResult& result, uint64_t id,
+                                    v1::NodeView level) {
+  const Visit& visit = result.visits.at(id);
+  const v1::NodeKind kind = result.visits.NodeKind(id);
+  if (level != v1::NODE_VIEW_ID || kind == v1::NODE_KIND_UNSPECIFIED) {
+    return BuildNode(store, view, id, visit.depth, level);
+  }
+  v1::Node node;
+  node.set_node_id(id);
+  node.set_kind(kind);
+  node.set_depth(visit.depth);
+  return node;
+}
+
 // Pages of a traversal, built on demand with a short-lived view each.
 class TraversePages : public PageSource<v1::TraverseResponse> {
  public:
@@ -121,8 +139,7 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
     const size_t end = std::min(result_.returned.size(), next_node_ + page_size_);
     for (; next_node_ < end; ++next_node_) {
       const uint64_t id = result_.returned[next_node_];
-      ASSIGN_OR_RETURN(*page.add_nodes(),
-                       BuildNode(store_, *view, id, result_.visits.at(id).depth, level_));
+      ASSIGN_OR_RETURN(*page.add_nodes(), AnswerNode(store_, *view, result_, id, level_));
     }
     const size_t edge_end = std::min(result_.edges.size(), next_edge_ + page_size_);
     for (; next_edge_ < edge_end; ++next_edge_) {
@@ -182,8 +199,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     const size_t end = std::min(impacted_.size(), next_ + page_size_);
     for (; next_ < end; ++next_) {
       const uint64_t id = impacted_[next_];
-      ASSIGN_OR_RETURN(v1::Node node,
-                       BuildNode(store_, *view, id, result_.visits.at(id).depth, level_));
+      ASSIGN_OR_RETURN(v1::Node node, AnswerNode(store_, *view, result_, id, level_));
       v1::ImpactedNode* impacted = nullptr;
       switch (node.kind()) {
         case v1::NODE_KIND_DATASET_VERSION:
@@ -207,10 +223,11 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       }
       ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store_, id));
       impacted->set_owner(PropertiesAt(record, size_).owner());
-      std::vector<uint64_t> path = PathToStart(result_, id);
-      std::reverse(path.begin(), path.end());
-      impacted->set_source_node_id(path.front());
-      *impacted->mutable_witness_path() = {path.begin(), path.end()};
+      const std::vector<uint64_t> path = PathToStart(result_, id);  // The source last.
+      impacted->set_source_node_id(path.back());
+      google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
+      witness->Reserve(static_cast<int>(path.size()));
+      for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
       *impacted->mutable_node() = std::move(node);
     }
     if (next_ == impacted_.size()) {
@@ -350,13 +367,12 @@ absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& 
   }
   // Sources: dataset versions nothing flows into (nor into an equivalent).
   std::vector<std::pair<uint32_t, uint64_t>> sources;
-  for (uint64_t id : result.returned) {
-    ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
-    if (info.kind != v1::NODE_KIND_DATASET_VERSION || result.has_next.contains(id)) continue;
+  for (uint64_t id : result.returned) {  // All expanded: their kinds are known.
+    if (result.visits.NodeKind(id) != v1::NODE_KIND_DATASET_VERSION || result.HasNext(id)) continue;
     bool equivalent_has_upstream = false;
     for (bool outgoing : {true, false}) {
-      RETURN_IF_ERROR(view->ForEachEdge(id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
-        if (kind == v1::EDGE_KIND_SAME_AS && result.has_next.contains(other)) {
+      RETURN_IF_ERROR(view->ForEachSameAs(id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+        if (kind == v1::EDGE_KIND_SAME_AS && result.HasNext(other)) {
           equivalent_has_upstream = true;
         }
       }));

@@ -33,24 +33,33 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
   if (spec.start.empty()) return absl::InvalidArgumentError("start: at least one node is needed");
   TraversalResult out;
   std::deque<QueueEntry> queue;
-  absl::flat_hash_set<uint64_t> expanded;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> same_as_seen;
-  absl::flat_hash_set<uint64_t> starts(spec.start.begin(), spec.start.end());
   for (uint64_t s : spec.start) {
-    if (out.visits.emplace(s, Visit()).second) queue.push_back({s, 0});
+    if (out.visits.TryEmplace(s).second) queue.push_back({s, 0});
   }
   const bool follow_out = !spec.upstream;
   uint64_t pops = 0;
   while (!queue.empty()) {
+    // The index is far larger than the caches: ask for the nodes a few
+    // pops ahead, then their edge lists, while this one is expanded.
+    if (queue.size() > 8) view.Prefetch(queue[8].id, false);
+    if (queue.size() > 4) view.Prefetch(queue[4].id, true);
     const QueueEntry entry = queue.front();
     queue.pop_front();
-    if (entry.depth > out.visits[entry.id].depth || !expanded.insert(entry.id).second) continue;
+    bool is_start;
+    {
+      const Visit& visit = out.visits.at(entry.id);  // Invalidated by the next TryEmplace.
+      if (entry.depth > visit.depth) continue;
+      // Only start nodes have no predecessor: nothing replaces a depth-0 visit.
+      is_start = visit.pred == Visit::kNoPred;
+    }
+    if (!out.visits.MarkExpanded(entry.id)) continue;
     if (++pops % 4096 == 0) {
       if (spec.check_cancelled) RETURN_IF_ERROR(spec.check_cancelled());
       view.Yield();
     }
     ASSIGN_OR_RETURN(NodeInfo info, view.Info(entry.id));
-    const bool is_start = starts.contains(entry.id);
+    out.visits.SetNodeKind(entry.id, info.kind);
     bool wanted = (!is_start || spec.include_start) && spec.node_kinds.Contains(info.kind);
     if (wanted && spec.min_effective != v1::CLASSIFICATION_UNSPECIFIED) {
       ASSIGN_OR_RETURN(v1::Classification effective, view.Effective(entry.id));
@@ -70,10 +79,14 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
       if (stops) continue;
     }
     // Follow edges the traversal's way, and SAME_AS both ways.
+    bool has_next = false;
     auto follow = [&](uint64_t other, v1::EdgeKind kind, uint64_t log_index, bool along) {
       const bool same_as = kind == v1::EDGE_KIND_SAME_AS;
       if (!same_as && (!along || !spec.edge_kinds.Contains(kind))) return;
-      if (!same_as) out.has_next[entry.id] = true;
+      if (!same_as && !has_next) {
+        has_next = true;
+        out.visits.SetHasNext(entry.id);
+      }
       const uint32_t depth = entry.depth + (same_as ? 0 : 1);
       if (!same_as && at_max_depth) {
         if (!out.visits.contains(other)) {
@@ -91,9 +104,13 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
           out.edges.push_back({from, to, kind, log_index});
         }
       }
-      auto [it, inserted] = out.visits.try_emplace(other);
-      if (!inserted && it->second.depth <= depth) return;
-      it->second = Visit{depth, entry.id, kind, log_index, along == follow_out};
+      // Nodes are expanded in nondecreasing depth (0-1 BFS), so a node
+      // already reached is at most as deep as one more hop makes it: only a
+      // SAME_AS edge (no depth cost) can bring it closer.
+      if (!same_as && out.visits.contains(other)) return;
+      auto [reached, inserted] = out.visits.TryEmplace(other);
+      if (!inserted && reached->depth <= depth) return;
+      *reached = Visit{depth, entry.id, kind, log_index, along == follow_out};
       if (same_as) {
         queue.push_front({other, depth});
       } else {
@@ -104,10 +121,11 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
                                      [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
                                        follow(other, kind, index, true);
                                      }));
-    RETURN_IF_ERROR(view.ForEachEdge(entry.id, !follow_out,
-                                     [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
-                                       follow(other, kind, index, false);
-                                     }));
+    // Against the traversal's way only SAME_AS edges are followed.
+    RETURN_IF_ERROR(view.ForEachSameAs(entry.id, !follow_out,
+                                       [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
+                                         follow(other, kind, index, false);
+                                       }));
     if (out.visits.size() > spec.max_visited) {
       out.truncated = true;
       out.reason = v1::TRUNCATION_REASON_VISIT_LIMIT;
@@ -121,9 +139,9 @@ std::vector<uint64_t> PathToStart(const TraversalResult& result, uint64_t id) {
   std::vector<uint64_t> path;
   while (true) {
     path.push_back(id);
-    auto it = result.visits.find(id);
-    if (it == result.visits.end() || it->second.pred == Visit::kNoPred) break;
-    id = it->second.pred;
+    const Visit* visit = result.visits.find(id);
+    if (visit == nullptr || visit->pred == Visit::kNoPred) break;
+    id = visit->pred;
     if (path.size() > result.visits.size()) break;  // Defensive: never loop.
   }
   return path;

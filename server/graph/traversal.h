@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/graph_view.h"
+#include "server/graph/visit_map.h"
 
 namespace lineage {
 
@@ -56,19 +56,6 @@ struct TraversalSpec {
   std::function<absl::Status()> check_cancelled;
 };
 
-// How a node was reached: from `pred` over an edge of `kind` asserted at
-// `log_index`. pred == kNoPred for start nodes.
-struct Visit {
-  static constexpr uint64_t kNoPred = ~uint64_t{0};
-  uint32_t depth = 0;
-  uint64_t pred = kNoPred;
-  v1::EdgeKind kind = v1::EDGE_KIND_UNSPECIFIED;
-  uint64_t log_index = 0;
-  // How the edge is stored: pred -> this node if true, else this node ->
-  // pred (upstream hops, and SAME_AS edges followed backwards).
-  bool pred_is_from = false;
-};
-
 struct VisitedEdge {
   uint64_t from, to;  // In data-flow orientation (as stored).
   v1::EdgeKind kind;
@@ -77,13 +64,15 @@ struct VisitedEdge {
 
 struct TraversalResult {
   std::vector<uint64_t> returned;  // In nondecreasing depth.
-  absl::flat_hash_map<uint64_t, Visit> visits;  // Every node reached.
-  std::vector<VisitedEdge> edges;               // With record_edges.
-  // Nodes with an edge (of a followed kind, SAME_AS aside) in the traversal
-  // direction: for Trace, the ones that are not sources.
-  absl::flat_hash_map<uint64_t, bool> has_next;
+  VisitMap visits;                 // Every node reached.
+  std::vector<VisitedEdge> edges;  // With record_edges.
   bool truncated = false;
   v1::TruncationReason reason = v1::TRUNCATION_REASON_UNSPECIFIED;
+
+  // Whether expanded node `id` has an edge (of a followed kind, SAME_AS
+  // aside) in the traversal direction: for Trace, the nodes that are not
+  // sources.
+  bool HasNext(uint64_t id) const { return visits.HasNext(id); }
 };
 
 // Runs the traversal. INVALID_ARGUMENT for no start nodes; the

@@ -1,0 +1,304 @@
+// graph_phase_bench: where a graph query's time goes inside the server,
+// phase by phase, on the benchmark's stored graph (lineaged stopped; its
+// RocksDB directory opened read-only), without gRPC:
+//
+//   load      GraphIndex::Load (what lineaged does at start)
+//   traverse  lineage::Traverse over a MemoryGraphView
+//   build     v1::Node / v1::ImpactedNode for every answer node, in pages,
+//             as LineageQueries' page sources do (the ID view; for deletion
+//             impact also the owner's record read and the witness path)
+//   audit     ServiceEdge::AddAnswer on every page (the node IDs an answer
+//             names, collected for its access record)
+//   encode    serializing the pages (what gRPC sends)
+//   decode    parsing them back and collecting the IDs (the client's part)
+//
+// The rest of what graph_query_bench measures end to end is gRPC transport,
+// thread hand-offs and the durable access-log record written before each
+// answer's last page (its group-committed, synced write, not the collecting,
+// which is the audit phase).
+//
+//   graph_phase_bench --db=DATA/db --samples=DIR/samples.tsv
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/files.h"
+#include "common/status_macros.h"
+#include "server/graph/graph_index.h"
+#include "server/graph/graph_view.h"
+#include "server/graph/node_builder.h"
+#include "server/graph/node_record.h"
+#include "server/graph/traversal.h"
+#include "server/service/service_edge.h"
+#include "storage/database.h"
+#include "storage/graph_store.h"
+
+ABSL_FLAG(std::string, db, "", "lineaged's RocksDB directory (<data_dir>/db); server stopped.");
+ABSL_FLAG(std::string, samples, "samples.tsv", "graph_export's samples.tsv.");
+ABSL_FLAG(int, max_samples, 20, "Start points per shape.");
+ABSL_FLAG(int, repeat, 3, "Times each query is run (the median is kept).");
+ABSL_FLAG(int, page_size, 10000, "Nodes per page.");
+ABSL_FLAG(std::string, only, "", "Run only the shapes whose title contains this.");
+
+namespace lineage::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Phases {
+  double traverse = 0, build = 0, audit = 0, encode = 0, decode = 0;
+  size_t bytes = 0;  // Encoded pages.
+  size_t nodes = 0;
+  double total() const { return traverse + build + audit + encode + decode; }
+};
+
+// A node of the ID view, as LineageQueries' AnswerNode builds it from what
+// the traversal recorded.
+absl::StatusOr<v1::Node> IdNode(const TraversalResult& result, uint64_t id) {
+  v1::Node node;
+  node.set_node_id(id);
+  node.set_kind(result.visits.NodeKind(id));
+  node.set_depth(result.visits.at(id).depth);
+  return node;
+}
+
+KindSet DataFlow() {
+  KindSet k;
+  for (int e : {v1::EDGE_KIND_INPUT_TO, v1::EDGE_KIND_PRODUCED, v1::EDGE_KIND_SERVES,
+                v1::EDGE_KIND_SAME_AS}) {
+    k.Add(e);
+  }
+  return k;
+}
+
+// One Traverse answer, phase by phase, as TraversePages builds it.
+absl::StatusOr<Phases> TraverseQuery(const GraphStore& store, const GraphIndex& index,
+                                     uint64_t start, bool upstream, uint32_t max_depth) {
+  Phases p;
+  const uint64_t snapshot = ~uint64_t{0};
+  TraversalSpec spec;
+  spec.start = {start};
+  spec.upstream = upstream;
+  spec.max_depth = max_depth;
+  spec.edge_kinds = DataFlow();
+  spec.limit = 10000000;
+  Clock::time_point t = Clock::now();
+  TraversalResult result;
+  {
+    MemoryGraphView view(index, snapshot);
+    ASSIGN_OR_RETURN(result, Traverse(view, spec));
+  }
+  p.traverse = Ms(Clock::now() - t);
+  p.nodes = result.returned.size();
+  const size_t page_size = absl::GetFlag(FLAGS_page_size);
+  std::vector<v1::TraverseResponse> pages;
+  t = Clock::now();
+  for (size_t next = 0; next < result.returned.size() || pages.empty();) {
+    MemoryGraphView view(index, snapshot);  // One view per page, as TraversePages.
+    v1::TraverseResponse& page = pages.emplace_back();
+    const size_t end = std::min(result.returned.size(), next + page_size);
+    for (; next < end; ++next) {
+      const uint64_t id = result.returned[next];
+      ASSIGN_OR_RETURN(*page.add_nodes(), IdNode(result, id));
+    }
+    if (next == result.returned.size()) page.set_done(true);
+  }
+  p.build = Ms(Clock::now() - t);
+  t = Clock::now();
+  v1::AccessRecord record;
+  for (const auto& page : pages) ServiceEdge::AddAnswer(record, page);
+  p.audit = Ms(Clock::now() - t);
+  std::vector<std::string> wire(pages.size());
+  t = Clock::now();
+  for (size_t i = 0; i < pages.size(); ++i) pages[i].SerializeToString(&wire[i]);
+  p.encode = Ms(Clock::now() - t);
+  for (const std::string& w : wire) p.bytes += w.size();
+  t = Clock::now();
+  std::vector<uint64_t> ids;
+  for (const std::string& bytes : wire) {
+    v1::TraverseResponse page;
+    page.ParseFromString(bytes);
+    for (const v1::Node& n : page.nodes()) ids.push_back(n.node_id());
+  }
+  p.decode = Ms(Clock::now() - t);
+  return p;
+}
+
+// One DeletionImpact answer, phase by phase, as ImpactPages builds it.
+absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& index,
+                                   const std::string& token) {
+  Phases p;
+  const uint64_t snapshot = ~uint64_t{0};
+  Clock::time_point t = Clock::now();
+  TraversalSpec spec;
+  RETURN_IF_ERROR(store.ScanSubject(store.database(), token, [&](uint64_t id, uint64_t) {
+    spec.start.push_back(id);
+    return true;
+  }));
+  std::sort(spec.start.begin(), spec.start.end());
+  spec.edge_kinds = DataFlow();
+  spec.limit = 10000000;
+  TraversalResult result;
+  {
+    MemoryGraphView view(index, snapshot);
+    ASSIGN_OR_RETURN(result, Traverse(view, spec));
+  }
+  p.traverse = Ms(Clock::now() - t);
+  std::vector<uint64_t> impacted;
+  for (uint64_t id : result.returned) {
+    if (result.visits.at(id).depth > 0) impacted.push_back(id);
+  }
+  p.nodes = impacted.size();
+  const size_t page_size = absl::GetFlag(FLAGS_page_size);
+  std::vector<v1::DeletionImpactResponse> pages;
+  t = Clock::now();
+  for (size_t next = 0; next < impacted.size() || pages.empty();) {
+    MemoryGraphView view(index, snapshot);
+    v1::DeletionImpactResponse& page = pages.emplace_back();
+    const size_t end = std::min(impacted.size(), next + page_size);
+    for (; next < end; ++next) {
+      const uint64_t id = impacted[next];
+      ASSIGN_OR_RETURN(v1::Node node, IdNode(result, id));
+      v1::ImpactedNode* impacted_node =
+          node.kind() == v1::NODE_KIND_RUN             ? page.add_runs()
+          : node.kind() == v1::NODE_KIND_MODEL_VERSION ? page.add_model_versions()
+          : node.kind() == v1::NODE_KIND_DEPLOYMENT    ? page.add_deployments()
+                                                       : page.add_dataset_versions();
+      ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store, id));
+      impacted_node->set_owner(PropertiesAt(record, snapshot).owner());
+      const std::vector<uint64_t> path = PathToStart(result, id);  // The source last.
+      impacted_node->set_source_node_id(path.back());
+      google::protobuf::RepeatedField<uint64_t>* witness = impacted_node->mutable_witness_path();
+      witness->Reserve(static_cast<int>(path.size()));
+      for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
+      *impacted_node->mutable_node() = std::move(node);
+    }
+    if (next == impacted.size()) page.set_done(true);
+  }
+  p.build = Ms(Clock::now() - t);
+  t = Clock::now();
+  v1::AccessRecord record;
+  for (const auto& page : pages) ServiceEdge::AddAnswer(record, page);
+  p.audit = Ms(Clock::now() - t);
+  std::vector<std::string> wire(pages.size());
+  t = Clock::now();
+  for (size_t i = 0; i < pages.size(); ++i) pages[i].SerializeToString(&wire[i]);
+  p.encode = Ms(Clock::now() - t);
+  for (const std::string& w : wire) p.bytes += w.size();
+  t = Clock::now();
+  std::vector<uint64_t> ids;
+  for (const std::string& bytes : wire) {
+    v1::DeletionImpactResponse page;
+    page.ParseFromString(bytes);
+    for (const auto* group :
+         {&page.dataset_versions(), &page.runs(), &page.model_versions(), &page.deployments()}) {
+      for (const v1::ImpactedNode& n : *group) ids.push_back(n.node().node_id());
+    }
+  }
+  p.decode = Ms(Clock::now() - t);
+  return p;
+}
+
+absl::Status Run() {
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                   Database::Open({.path = absl::GetFlag(FLAGS_db), .read_only = true}));
+  GraphStore store(*db);
+  Clock::time_point t = Clock::now();
+  ASSIGN_OR_RETURN(std::unique_ptr<GraphIndex> index, GraphIndex::Load(store));
+  std::printf("load: GraphIndex::Load %.0f ms (%llu edges)\n", Ms(Clock::now() - t),
+              static_cast<unsigned long long>(index->edge_count()));
+
+  ASSIGN_OR_RETURN(std::string text, ReadFile(absl::GetFlag(FLAGS_samples)));
+  std::map<std::string, std::vector<std::string>> samples;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f.size() == 3) samples[f[0]].push_back(f[1]);
+  }
+  struct Shape {
+    const char* title;
+    const char* category;
+    std::function<absl::StatusOr<Phases>(const std::string&)> run;
+  };
+  auto traverse = [&](bool upstream, uint32_t depth) {
+    return [&, upstream, depth](const std::string& s) -> absl::StatusOr<Phases> {
+      uint64_t id = 0;
+      if (!absl::SimpleAtoi(s, &id)) return absl::InvalidArgumentError(s);
+      return TraverseQuery(store, *index, id, upstream, depth);
+    };
+  };
+  auto impact = [&](const std::string& token) { return ImpactQuery(store, *index, token); };
+  const Shape shapes[] = {
+      {"model version: upstream closure", "model_version", traverse(true, 0)},
+      {"hub source: downstream, unbounded", "hub_version", traverse(false, 0)},
+      {"hub source: downstream, depth <= 5", "hub_version", traverse(false, 5)},
+      {"leaf source: downstream, unbounded", "adhoc_source", traverse(false, 0)},
+      {"deletion impact: pipeline subject", "pipeline_subject", impact},
+      {"deletion impact: ad hoc subject", "adhoc_subject", impact},
+  };
+  std::printf("%-38s %9s %10s %10s %10s %10s %10s %10s %10s %8s\n", "shape (medians over starts)",
+              "nodes", "answer", "traverse", "build", "audit", "encode", "decode", "total",
+              "ns/node");
+  for (const Shape& shape : shapes) {
+    if (std::string(shape.title).find(absl::GetFlag(FLAGS_only)) == std::string::npos) continue;
+    std::vector<std::string> starts = samples[shape.category];
+    starts.resize(std::min<size_t>(starts.size(), absl::GetFlag(FLAGS_max_samples)));
+    std::vector<Phases> per_start;
+    for (const std::string& s : starts) {
+      std::vector<Phases> runs;
+      for (int r = 0; r < absl::GetFlag(FLAGS_repeat); ++r) {
+        ASSIGN_OR_RETURN(Phases p, shape.run(s));
+        runs.push_back(p);
+      }
+      std::sort(runs.begin(), runs.end(),
+                [](const Phases& a, const Phases& b) { return a.total() < b.total(); });
+      per_start.push_back(runs[runs.size() / 2]);
+    }
+    if (per_start.empty()) continue;
+    auto median = [&](double Phases::*field) {
+      std::vector<double> v;
+      for (const Phases& p : per_start) v.push_back(p.*field);
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    std::vector<size_t> nodes, bytes;
+    std::vector<double> totals, per_node;
+    for (const Phases& p : per_start) {
+      nodes.push_back(p.nodes);
+      bytes.push_back(p.bytes);
+      totals.push_back(p.total());
+      per_node.push_back(p.nodes > 0 ? p.total() * 1e6 / p.nodes : 0);
+    }
+    std::sort(nodes.begin(), nodes.end());
+    std::sort(bytes.begin(), bytes.end());
+    std::sort(totals.begin(), totals.end());
+    std::sort(per_node.begin(), per_node.end());
+    std::printf("%-38s %9zu %8.1fMB %8.2fms %8.2fms %8.2fms %8.2fms %8.2fms %8.2fms %8.0f\n",
+                shape.title, nodes[nodes.size() / 2], bytes[bytes.size() / 2] / 1e6,
+                median(&Phases::traverse), median(&Phases::build), median(&Phases::audit),
+                median(&Phases::encode), median(&Phases::decode), totals[totals.size() / 2],
+                per_node[per_node.size() / 2]);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace lineage::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const absl::Status status = lineage::bench::Run();
+  if (!status.ok()) {
+    std::fprintf(stderr, "graph_phase_bench: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -24,6 +24,8 @@
 #   PIPELINES, DAYS  graph size (default 46 teams x 150 days)
 #   ROUNDS, SAMPLES  timed passes and start points per shape (default 3, 60)
 #   SHAPES           comma-separated subset of shapes (default all)
+#   PAGE_SIZE        nodes per streamed page asked of lineaged (default
+#                    100000, the API's largest; PostgreSQL sends one result)
 #   PG_SHARED_BUFFERS, PG_WORK_MEM, PG_EFFECTIVE_CACHE_SIZE, PG_JIT
 #                    PostgreSQL settings (default 3GB, 64MB, 12GB, off)
 #   WAIT_QUIET=1     wait (up to 30 min) for a 1-minute load average below 1
@@ -208,6 +210,7 @@ echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   --pg="host=127.0.0.1 port=$pg_port user=postgres dbname=lineage" \
   --samples="$dir/export/samples.tsv" --lineaged_pid="$lineaged_pid" \
   --rounds="${ROUNDS:-3}" --max_samples="${SAMPLES:-60}" --shapes="${SHAPES:-}" \
+  --page_size="${PAGE_SIZE:-100000}" \
   --data_dir="$dir/lineage/data" --results="$dir/results.md"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 pss_kib() {  # Sum of proportional set sizes (shared memory counted once).

@@ -6,7 +6,8 @@
 //   traverse  lineage::Traverse over a MemoryGraphView
 //   build     v1::Node / v1::ImpactedNode for every answer node, in pages,
 //             as LineageQueries' page sources do (the ID view; for deletion
-//             impact also the owner's record read and the witness path)
+//             impact also the owner's record read and the witness path,
+//             copied from the predecessor's when it is on the same page)
 //   audit     ServiceEdge::AddAnswer on every page (the node IDs an answer
 //             names, collected for its access record)
 //   encode    serializing the pages (what gRPC sends)
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
@@ -164,6 +166,7 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
   for (size_t next = 0; next < impacted.size() || pages.empty();) {
     MemoryGraphView view(index, snapshot);
     v1::DeletionImpactResponse& page = pages.emplace_back();
+    absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
     const size_t end = std::min(impacted.size(), next + page_size);
     for (; next < end; ++next) {
       const uint64_t id = impacted[next];
@@ -174,12 +177,24 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
           : node.kind() == v1::NODE_KIND_DEPLOYMENT    ? page.add_deployments()
                                                        : page.add_dataset_versions();
       ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store, id));
-      impacted_node->set_owner(PropertiesAt(record, snapshot).owner());
-      const std::vector<uint64_t> path = PathToStart(result, id);  // The source last.
-      impacted_node->set_source_node_id(path.back());
+      std::string owner;  // As LineageQueries' OwnerAt.
+      for (const storage::PropertyChange& c : record.changes()) {
+        if (c.log_index() < snapshot && c.key() == "owner") owner = c.value().value();
+      }
+      impacted_node->set_owner(owner);
       google::protobuf::RepeatedField<uint64_t>* witness = impacted_node->mutable_witness_path();
-      witness->Reserve(static_cast<int>(path.size()));
-      for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
+      auto pred = witnesses.find(result.visits.at(id).pred);
+      if (pred != witnesses.end()) {  // The predecessor's path and this node.
+        witness->Reserve(pred->second->size() + 1);
+        witness->MergeFrom(*pred->second);
+        witness->AddAlreadyReserved(id);
+      } else {
+        const std::vector<uint64_t> path = PathToStart(result, id);  // The source last.
+        witness->Reserve(static_cast<int>(path.size()));
+        for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
+      }
+      impacted_node->set_source_node_id(witness->Get(0));
+      witnesses[id] = witness;
       *impacted_node->mutable_node() = std::move(node);
     }
     if (next == impacted.size()) page.set_done(true);

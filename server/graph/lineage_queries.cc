@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -104,22 +105,32 @@ absl::StatusOr<std::vector<uint64_t>> ResolveAll(
   return ids;
 }
 
-// Node `id` of a traversal's answer. The ID view needs nothing the
-// traversal did not already read, so it skips the view (and the index's
-// memory, which is far larger than the caches).
-absl::StatusOr<v1::Node> AnswerNode(const GraphStore& store, GraphView& view,
-                                    const TraversalResult& result, uint64_t id,
-                                    v1::NodeView level) {
+// Sets `node` to node `id` of a traversal's answer. The ID view needs
+// nothing the traversal did not already read, so it skips the view (and the
+// index's memory, which is far larger than the caches) and is written in
+// place.
+absl::Status AnswerNode(const GraphStore& store, GraphView& view, const TraversalResult& result,
+                        uint64_t id, v1::NodeView level, v1::Node& node) {
   const Visit& visit = result.visits.at(id);
   const v1::NodeKind kind = result.visits.NodeKind(id);
   if (level != v1::NODE_VIEW_ID || kind == v1::NODE_KIND_UNSPECIFIED) {
-    return BuildNode(store, view, id, visit.depth, level);
+    ASSIGN_OR_RETURN(node, BuildNode(store, view, id, visit.depth, level));
+    return absl::OkStatus();
   }
-  v1::Node node;
   node.set_node_id(id);
   node.set_kind(kind);
   node.set_depth(visit.depth);
-  return node;
+  return absl::OkStatus();
+}
+
+// PropertiesAt(record, snapshot).owner() without building the other
+// properties: the last "owner" change before the snapshot.
+std::string OwnerAt(const storage::GraphNodeRecord& record, uint64_t snapshot) {
+  const std::string* owner = nullptr;
+  for (const storage::PropertyChange& c : record.changes()) {
+    if (c.log_index() < snapshot && c.key() == "owner") owner = &c.value().value();
+  }
+  return owner == nullptr ? std::string() : *owner;
 }
 
 // Pages of a traversal, built on demand with a short-lived view each.
@@ -131,15 +142,15 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
         result_(std::move(result)), level_(level), page_size_(page_size) {}
 
-  absl::StatusOr<v1::TraverseResponse> Next() override {
-    v1::TraverseResponse page;
+  absl::Status Next(v1::TraverseResponse& page) override {
     if (first_) *page.mutable_checkpoint() = checkpoint_;
     first_ = false;
     std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
     const size_t end = std::min(result_.returned.size(), next_node_ + page_size_);
+    page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
     for (; next_node_ < end; ++next_node_) {
       const uint64_t id = result_.returned[next_node_];
-      ASSIGN_OR_RETURN(*page.add_nodes(), AnswerNode(store_, *view, result_, id, level_));
+      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *page.add_nodes()));
     }
     const size_t edge_end = std::min(result_.edges.size(), next_edge_ + page_size_);
     for (; next_edge_ < edge_end; ++next_edge_) {
@@ -154,7 +165,7 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       page.set_returned(result_.returned.size());
       *page.mutable_checkpoint() = checkpoint_;
     }
-    return page;
+    return absl::OkStatus();
   }
 
  private:
@@ -186,8 +197,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     }
   }
 
-  absl::StatusOr<v1::DeletionImpactResponse> Next() override {
-    v1::DeletionImpactResponse page;
+  absl::Status Next(v1::DeletionImpactResponse& page) override {
     std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
     if (first_) {
       *page.mutable_checkpoint() = checkpoint_;
@@ -197,11 +207,18 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       first_ = false;
     }
     const size_t end = std::min(impacted_.size(), next_ + page_size_);
+    // Witness paths of this page's nodes, by node: a node's path is its
+    // predecessor's plus itself, so most are a copy rather than a walk.
+    absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
     for (; next_ < end; ++next_) {
       const uint64_t id = impacted_[next_];
-      ASSIGN_OR_RETURN(v1::Node node, AnswerNode(store_, *view, result_, id, level_));
+      v1::NodeKind kind = result_.visits.NodeKind(id);
+      if (kind == v1::NODE_KIND_UNSPECIFIED) {  // Not expanded (never, as traversals go).
+        ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
+        kind = info.kind;
+      }
       v1::ImpactedNode* impacted = nullptr;
-      switch (node.kind()) {
+      switch (kind) {
         case v1::NODE_KIND_DATASET_VERSION:
           impacted = page.add_dataset_versions();
           ++totals_[0];
@@ -221,14 +238,23 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
         default:
           continue;  // Data flow edges only reach the kinds above.
       }
+      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
       ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store_, id));
-      impacted->set_owner(PropertiesAt(record, size_).owner());
-      const std::vector<uint64_t> path = PathToStart(result_, id);  // The source last.
-      impacted->set_source_node_id(path.back());
+      impacted->set_owner(OwnerAt(record, size_));
       google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
-      witness->Reserve(static_cast<int>(path.size()));
-      for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
-      *impacted->mutable_node() = std::move(node);
+      const Visit& visit = result_.visits.at(id);
+      auto pred = witnesses.find(visit.pred);
+      if (pred != witnesses.end()) {
+        witness->Reserve(pred->second->size() + 1);
+        witness->MergeFrom(*pred->second);
+        witness->AddAlreadyReserved(id);
+      } else {
+        const std::vector<uint64_t> path = PathToStart(result_, id);  // The source last.
+        witness->Reserve(static_cast<int>(path.size()));
+        for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
+      }
+      impacted->set_source_node_id(witness->Get(0));
+      witnesses[id] = witness;
     }
     if (next_ == impacted_.size()) {
       page.set_done(true);
@@ -239,7 +265,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       page.set_total_deployments(totals_[3]);
       *page.mutable_checkpoint() = checkpoint_;
     }
-    return page;
+    return absl::OkStatus();
   }
 
  private:

@@ -28,8 +28,11 @@ template <typename Page>
 class PageSource {
  public:
   virtual ~PageSource() = default;
-  // The next page; its `done` field is set on the last one.
-  virtual absl::StatusOr<Page> Next() = 0;
+  // Fills `page`, which must be empty, with the next page; its `done` field
+  // is set on the last one. `page` may live on an arena (callers give each
+  // page one: an answer of a million nodes is then freed at once, not node
+  // by node). Errors as the query's.
+  virtual absl::Status Next(Page& page) = 0;
 };
 
 class LineageQueries {

@@ -1,5 +1,7 @@
 #include "server/service/lineage_service.h"
 
+#include <google/protobuf/arena.h>
+
 #include <thread>
 
 #include "server/service/grpc_status.h"
@@ -42,7 +44,7 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
   void OnWriteDone(bool ok) override {
     if (!ok) {
       End(absl::CancelledError("the client stopped reading"));
-    } else if (page_.done()) {
+    } else if (page_->done()) {
       End(absl::OkStatus());
     } else {
       pool_.Schedule([this] { Produce(); });
@@ -53,26 +55,29 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
 
  private:
   void Produce() {
-    absl::StatusOr<Page> page = source_->Next();
-    if (!page.ok()) {
-      End(page.status());
+    // Each page on a fresh arena: building is bump allocation, and the
+    // previous page (written by now) is freed at once.
+    page_ = nullptr;
+    arena_.Reset();
+    page_ = google::protobuf::Arena::CreateMessage<Page>(&arena_);
+    if (const absl::Status status = source_->Next(*page_); !status.ok()) {
+      End(status);
       return;
     }
-    page_ = *std::move(page);
-    ServiceEdge::AddAnswer(record_, page_);
-    if (page_.done()) {
+    ServiceEdge::AddAnswer(record_, *page_);
+    if (page_->done()) {
       // The last page goes out only once the access record is durable.
       recorded_ = true;  // Before Record: its callback may finish the call at once.
       edge_.Record(std::move(record_), absl::OkStatus(), [this](absl::Status recorded) {
         if (recorded.ok()) {
-          this->StartWrite(&page_);
+          this->StartWrite(page_);
         } else {
           this->Finish(ToGrpcStatus(recorded));
         }
       });
       return;
     }
-    this->StartWrite(&page_);
+    this->StartWrite(page_);
   }
 
   void End(const absl::Status& status) {
@@ -90,7 +95,8 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
   v1::AccessRecord record_;
   bool recorded_ = false;
   std::unique_ptr<PageSource<Page>> source_;
-  Page page_;
+  google::protobuf::Arena arena_;
+  Page* page_ = nullptr;  // On arena_; the page being written.
 };
 
 }  // namespace

@@ -45,7 +45,11 @@ class GraphIndex {
     uint64_t log_index;
     uint8_t tier;
   };
-  struct Node {
+  // What a traversal reads of a node (existence, kind, SAME_AS flags and
+  // both edge lists) is its first 64 bytes, one cache line: nodes are
+  // aligned to it. Classification histories follow, read only by views
+  // that return or filter on tiers.
+  struct alignas(64) Node {
     uint64_t first_log_index = ~uint64_t{0};  // ~0: no such node.
     uint8_t kind = 0;
     // Whether `out` / `in` hold a SAME_AS edge (at any size), so traversals
@@ -53,11 +57,11 @@ class GraphIndex {
     bool same_as_out = false;
     bool same_as_in = false;
     uint32_t ns = 0;  // Interned namespace.
-    absl::InlinedVector<TierStep, 1> declared;
-    absl::InlinedVector<TierStep, 1> effective;
     // Ordered by (kind, other), as RocksDB scans a node's edges.
     std::vector<Edge> out;
     std::vector<Edge> in;
+    absl::InlinedVector<TierStep, 1> declared;
+    absl::InlinedVector<TierStep, 1> effective;
   };
 
   // Estimated bytes for a graph of this many nodes and edges (to decide

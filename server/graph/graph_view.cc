@@ -27,6 +27,11 @@ absl::Status GraphView::ForEachSameAs(
   });
 }
 
+absl::StatusOr<v1::NodeKind> GraphView::Kind(uint64_t id) {
+  ASSIGN_OR_RETURN(NodeInfo info, Info(id));
+  return info.kind;
+}
+
 bool MemoryGraphView::Exists(uint64_t id) {
   const GraphIndex::Node* n = lock_.node(id);
   return n != nullptr && n->first_log_index < snapshot();
@@ -40,6 +45,12 @@ absl::StatusOr<NodeInfo> MemoryGraphView::Info(uint64_t id) {
   info.first_log_index = n->first_log_index;
   info.declared = static_cast<v1::Classification>(GraphIndex::TierAt(n->declared, snapshot()));
   return info;
+}
+
+absl::StatusOr<v1::NodeKind> MemoryGraphView::Kind(uint64_t id) {
+  const GraphIndex::Node* n = lock_.node(id);
+  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
+  return static_cast<v1::NodeKind>(n->kind);
 }
 
 absl::StatusOr<v1::Classification> MemoryGraphView::Effective(uint64_t id) {

@@ -42,6 +42,10 @@ class GraphView {
   // NOT_FOUND if the node does not exist at the snapshot.
   virtual absl::StatusOr<NodeInfo> Info(uint64_t id) = 0;
 
+  // Just the kind of Info(id) (what a traversal needs of every node it
+  // expands; views may answer it more cheaply). NOT_FOUND as Info.
+  virtual absl::StatusOr<v1::NodeKind> Kind(uint64_t id);
+
   // The highest declared classification upstream of `id` (itself and
   // SAME_AS equivalents included) at the snapshot. Separate from Info
   // because without the in-memory index it costs an upstream walk.
@@ -80,6 +84,8 @@ class MemoryGraphView : public GraphView {
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
+  // Reads the node's first cache line only.
+  absl::StatusOr<v1::NodeKind> Kind(uint64_t id) override;
   absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
   absl::Status ForEachEdge(

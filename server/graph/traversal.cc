@@ -58,9 +58,9 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
       if (spec.check_cancelled) RETURN_IF_ERROR(spec.check_cancelled());
       view.Yield();
     }
-    ASSIGN_OR_RETURN(NodeInfo info, view.Info(entry.id));
-    out.visits.SetNodeKind(entry.id, info.kind);
-    bool wanted = (!is_start || spec.include_start) && spec.node_kinds.Contains(info.kind);
+    ASSIGN_OR_RETURN(const v1::NodeKind kind, view.Kind(entry.id));
+    out.visits.SetNodeKind(entry.id, kind);
+    bool wanted = (!is_start || spec.include_start) && spec.node_kinds.Contains(kind);
     if (wanted && spec.min_effective != v1::CLASSIFICATION_UNSPECIFIED) {
       ASSIGN_OR_RETURN(v1::Classification effective, view.Effective(entry.id));
       wanted = effective >= spec.min_effective;
@@ -75,7 +75,7 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
     }
     const bool at_max_depth = spec.max_depth > 0 && entry.depth >= spec.max_depth;
     if (!is_start) {
-      ASSIGN_OR_RETURN(bool stops, Stops(view, spec, entry.id, info.kind));
+      ASSIGN_OR_RETURN(bool stops, Stops(view, spec, entry.id, kind));
       if (stops) continue;
     }
     // Follow edges the traversal's way, and SAME_AS both ways.

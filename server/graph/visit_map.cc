@@ -17,7 +17,7 @@ uint32_t VisitMap::Slot(uint64_t id) const {
 
 const Visit* VisitMap::find(uint64_t id) const {
   const uint32_t slot = Slot(id);
-  return slot == 0 ? nullptr : &entries_[slot - 1].visit;
+  return slot == 0 ? nullptr : &at_index(slot - 1).visit;
 }
 
 const Visit& VisitMap::at(uint64_t id) const {
@@ -32,13 +32,13 @@ const Visit& VisitMap::at(uint64_t id) const {
 
 bool VisitMap::HasNext(uint64_t id) const {
   const uint32_t slot = Slot(id);
-  return slot != 0 && entries_[slot - 1].has_next;
+  return slot != 0 && at_index(slot - 1).has_next;
 }
 
 v1::NodeKind VisitMap::NodeKind(uint64_t id) const {
   const uint32_t slot = Slot(id);
   return slot == 0 ? v1::NODE_KIND_UNSPECIFIED
-                   : static_cast<v1::NodeKind>(entries_[slot - 1].node_kind);
+                   : static_cast<v1::NodeKind>(at_index(slot - 1).node_kind);
 }
 
 std::pair<Visit*, bool> VisitMap::TryEmplace(uint64_t id) {
@@ -53,10 +53,14 @@ std::pair<Visit*, bool> VisitMap::TryEmplace(uint64_t id) {
     if (pages_[page] == nullptr) pages_[page].reset(new uint32_t[uint64_t{1} << kPageBits]());
     slot = &pages_[page][id & ((uint64_t{1} << kPageBits) - 1)];
   }
-  if (*slot != 0) return {&entries_[*slot - 1].visit, false};
-  entries_.emplace_back();
-  *slot = static_cast<uint32_t>(entries_.size());
-  return {&entries_.back().visit, true};
+  if (*slot != 0) return {&at_index(*slot - 1).visit, false};
+  if (const auto [chunk, offset] = ChunkOf(size_); static_cast<size_t>(chunk) == chunks_.size()) {
+    chunks_.emplace_back(new Entry[size_t{1} << (chunk + kFirstChunkBits)]);
+  }
+  Entry& e = at_index(size_);
+  ++size_;
+  *slot = size_;
+  return {&e.visit, true};
 }
 
 }  // namespace lineage

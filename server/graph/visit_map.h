@@ -5,7 +5,9 @@
 // loads, and memory follows the ID ranges a traversal touches (at most 4
 // bytes per node of the graph, plus the visits themselves), with a bitmap
 // beside it for the most frequent question, "reached yet?". IDs of 2^32 and
-// above, which the graph never assigns, go to a hash table.
+// above, which the graph never assigns, go to a hash table. Visits are
+// stored in chunks of doubling size (64, 128, 256, ...), so a growing
+// traversal never copies them and a small one allocates little.
 //
 //   VisitMap visits;
 //   auto [visit, inserted] = visits.TryEmplace(42);
@@ -45,7 +47,7 @@ class VisitMap {
   VisitMap& operator=(VisitMap&&) = default;
 
   // Number of nodes reached.
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return size_; }
   // A bit test (the bits of a million nodes fit in 128 KiB, in cache).
   bool contains(uint64_t id) const {
     return id < kDenseLimit ? id / 64 < reached_.size() && (reached_[id / 64] >> (id % 64) & 1) != 0
@@ -77,6 +79,7 @@ class VisitMap {
 
  private:
   static constexpr int kPageBits = 12;
+  static constexpr int kFirstChunkBits = 6;
   static constexpr uint64_t kDenseLimit = uint64_t{1} << 32;
   struct Entry {
     Visit visit;
@@ -87,12 +90,28 @@ class VisitMap {
 
   // 1 + the index of `id`'s entry; 0 if not reached.
   uint32_t Slot(uint64_t id) const;
-  Entry& entry(uint64_t id) { return entries_[Slot(id) - 1]; }
+  // Entry `index` (0-based, below size_): with j = index + 64, chunk
+  // floor(log2(j)) - 6 at offset j - 2^floor(log2(j)).
+  static std::pair<int, uint64_t> ChunkOf(uint32_t index) {
+    const uint64_t j = uint64_t{index} + (uint64_t{1} << kFirstChunkBits);
+    const int log = 63 - __builtin_clzll(j);
+    return {log - kFirstChunkBits, j - (uint64_t{1} << log)};
+  }
+  Entry& at_index(uint32_t index) {
+    const auto [chunk, offset] = ChunkOf(index);
+    return chunks_[chunk][offset];
+  }
+  const Entry& at_index(uint32_t index) const {
+    const auto [chunk, offset] = ChunkOf(index);
+    return chunks_[chunk][offset];
+  }
+  Entry& entry(uint64_t id) { return at_index(Slot(id) - 1); }
 
   std::vector<uint64_t> reached_;  // One bit per ID below kDenseLimit.
   std::vector<std::unique_ptr<uint32_t[]>> pages_;
   absl::flat_hash_map<uint64_t, uint32_t> far_;  // IDs >= kDenseLimit.
-  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<Entry[]>> chunks_;  // Chunk c holds 2^(c + 6) entries.
+  uint32_t size_ = 0;
 };
 
 }  // namespace lineage

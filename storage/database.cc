@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/metadata.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/sst_file_reader.h>
@@ -56,6 +57,14 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column column,
                             ? rocksdb::kNoCompression  // Hashes do not compress.
                             : rocksdb::kLZ4Compression;
   options.write_buffer_size = 32 << 20;
+  // Most lookups of the ingest path miss (a new node's key, a new edge): a
+  // memtable bloom filter answers those without walking the skip list.
+  options.memtable_prefix_bloom_size_ratio = 0.05;
+  options.memtable_whole_key_filtering = true;
+  // Many keys arrive in increasing order (log indexes, new node IDs, edges
+  // of a new node): remembering the last insert position per leading byte
+  // makes those inserts O(1); others fall back to an ordinary search.
+  options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
   return options;
 }
 

@@ -100,6 +100,7 @@ class GraphChecker : public DerivedIndexChecker {
 
   void Flush(FindingSink& findings) {
     if (batch_ == nullptr || failed_) return;
+    indexer_->FinishGroup(*batch_);
     absl::Status written = scratch_->Write(*batch_, /*sync=*/false);
     if (!written.ok()) {
       Fail(findings, absl::StrCat("writing the scratch replay: ", written.message()));

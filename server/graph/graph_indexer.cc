@@ -15,14 +15,37 @@ absl::Status GraphIndexer::IndexEvent(const VerifiedEvent& event, uint64_t index
   return IndexPlan(PlanEvent(event.event, time_micros), index, time_micros, batch);
 }
 
+void GraphIndexer::FinishGroup(WriteBatch& batch) {
+  if (!next_id_) return;  // Nothing indexed since the counters were read.
+  store_.PutNextNodeId(batch, *next_id_);
+  store_.PutEdgeCount(batch, edge_count_);
+}
+
 void GraphIndexer::OnCommitted() {
   if (on_commit_ && !pending_.empty()) on_commit_(pending_);
   pending_.Clear();
+  if (committed_keys_.size() + pending_keys_.size() > kMaxCachedKeys) committed_keys_.clear();
+  committed_keys_.merge(pending_keys_);
+  pending_keys_.clear();
 }
 
 void GraphIndexer::OnAborted() {
   pending_.Clear();
+  pending_keys_.clear();
   next_id_.reset();  // Re-read the committed counter.
+}
+
+absl::StatusOr<uint64_t> GraphIndexer::FindNode(const std::string& natural_key,
+                                                WriteBatch& batch) {
+  if (auto it = pending_keys_.find(natural_key); it != pending_keys_.end()) return it->second;
+  if (auto it = committed_keys_.find(natural_key); it != committed_keys_.end()) return it->second;
+  // Not created by this group (those are all in pending_keys_): a hit is
+  // committed, and a node's key never changes.
+  absl::StatusOr<uint64_t> found = store_.FindNode(batch, natural_key);
+  if (found.ok() && committed_keys_.size() < kMaxCachedKeys) {
+    committed_keys_.emplace(natural_key, *found);
+  }
+  return found;
 }
 
 absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint64_t time_micros,
@@ -32,6 +55,8 @@ absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint
     ASSIGN_OR_RETURN(edge_count_, store_.ReadEdgeCount(batch));
     next_id_ = next;
   }
+  created_by_event_.clear();
+  edges_of_event_.clear();
   std::vector<uint64_t> ids;
   ids.reserve(plan.nodes.size());
   for (const NodeMention& mention : plan.nodes) {
@@ -42,15 +67,13 @@ absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint
     if (ids[e.from] == ids[e.to]) continue;  // A self-loop says nothing about lineage.
     RETURN_IF_ERROR(AddEdge(ids[e.from], e.kind, ids[e.to], index, batch));
   }
-  store_.PutNextNodeId(batch, *next_id_);
-  store_.PutEdgeCount(batch, edge_count_);
-  return absl::OkStatus();
+  return absl::OkStatus();  // The counters are written by FinishGroup.
 }
 
 absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const EventPlan& plan,
                                                uint64_t index, uint64_t time_micros,
                                                WriteBatch& batch) {
-  absl::StatusOr<uint64_t> found = store_.FindNode(batch, mention.natural_key);
+  absl::StatusOr<uint64_t> found = FindNode(mention.natural_key, batch);
   uint64_t id;
   storage::GraphNodeRecord record;
   bool is_new = false;
@@ -68,6 +91,8 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
     is_new = true;
     record = NewNodeRecord(id, mention, index, time_micros);
     store_.PutNodeKey(batch, mention.natural_key, id);
+    pending_keys_.emplace(mention.natural_key, id);
+    created_by_event_.insert(id);
     const std::string& search_name =
         mention.kind == v1::NODE_KIND_RUN ? mention.run_id : mention.name;
     store_.PutSearch(batch, static_cast<uint8_t>(mention.kind), mention.ns, search_name, id);
@@ -133,9 +158,17 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
 
 absl::Status GraphIndexer::AddEdge(uint64_t from, v1::EdgeKind kind, uint64_t to, uint64_t index,
                                    WriteBatch& batch) {
-  absl::StatusOr<uint64_t> existing = store_.FindEdge(batch, from, static_cast<uint8_t>(kind), to);
-  if (existing.ok()) return absl::OkStatus();  // The first assertion's index stays.
-  if (!absl::IsNotFound(existing.status())) return existing.status();
+  if (created_by_event_.contains(from) || created_by_event_.contains(to)) {
+    // Only this event can have linked a node it created.
+    if (!edges_of_event_.emplace(from, static_cast<uint8_t>(kind), to).second) {
+      return absl::OkStatus();
+    }
+  } else {
+    absl::StatusOr<uint64_t> existing =
+        store_.FindEdge(batch, from, static_cast<uint8_t>(kind), to);
+    if (existing.ok()) return absl::OkStatus();  // The first assertion's index stays.
+    if (!absl::IsNotFound(existing.status())) return existing.status();
+  }
   store_.PutEdge(batch, from, static_cast<uint8_t>(kind), to, index);
   ++edge_count_;
   pending_.AddEdge({from, kind, to, index});

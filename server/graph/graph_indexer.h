@@ -6,7 +6,15 @@
 // property change with the log index that asserted it.
 //
 // After a commit it hands the group's GraphDelta to `on_commit` (the
-// in-memory graph); after an abort it drops it.
+// in-memory graph); after an abort it drops it. Callers that drive it by
+// hand (IndexPlan) call FinishGroup before writing each batch and
+// OnCommitted after.
+//
+// The indexer runs on the log writer's single thread, the one serial stage
+// of ingestion, so it avoids RocksDB reads it can answer itself: node keys
+// (immutable once assigned) are cached, an edge touching a node created by
+// the same event cannot exist yet, and the node and edge counters are
+// written once per group.
 //
 // Thread-safety: used by the log writer thread only.
 #ifndef LINEAGE_SERVER_GRAPH_GRAPH_INDEXER_H_
@@ -14,6 +22,11 @@
 
 #include <functional>
 #include <optional>
+#include <string>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 #include "absl/status/statusor.h"
 #include "server/graph/event_plan.h"
@@ -31,6 +44,7 @@ class GraphIndexer : public EntryIndexer {
 
   absl::Status IndexEvent(const VerifiedEvent& event, uint64_t index, uint64_t time_micros,
                           WriteBatch& batch) override;
+  void FinishGroup(WriteBatch& batch) override;
   void OnCommitted() override;
   void OnAborted() override;
 
@@ -49,12 +63,27 @@ class GraphIndexer : public EntryIndexer {
   absl::Status IndexVersionName(const NodeMention& mention, uint64_t id, bool by_digest,
                                 uint64_t index, WriteBatch& batch);
 
+  // The node ID of `natural_key`, from the caches or the store (through
+  // the batch); NOT_FOUND if there is no such node yet.
+  absl::StatusOr<uint64_t> FindNode(const std::string& natural_key, WriteBatch& batch);
+
+  // Bounds the committed-key cache (about 100 bytes an entry); it is
+  // emptied when full, which costs only re-reads.
+  static constexpr size_t kMaxCachedKeys = 1 << 18;
+
   const GraphStore& store_;
   std::function<void(const GraphDelta&)> on_commit_;
   GraphDelta pending_;
   // Committed + pending counters; reloaded after an abort.
   std::optional<uint64_t> next_id_;
   uint64_t edge_count_ = 0;
+  // Node keys -> IDs: committed ones, and the ones created by the group
+  // being built (dropped if it aborts).
+  absl::flat_hash_map<std::string, uint64_t> committed_keys_;
+  absl::flat_hash_map<std::string, uint64_t> pending_keys_;
+  // The event being indexed: nodes it created, and edges it added to them.
+  absl::flat_hash_set<uint64_t> created_by_event_;
+  absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> edges_of_event_;
 };
 
 }  // namespace lineage

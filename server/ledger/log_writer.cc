@@ -372,6 +372,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   if (frontier_.size() == before.size()) return;  // Nothing to commit.
   const TreeHead head{frontier_.size(), frontier_.Root()};
   store_.PutTreeHead(group.batch(), head);
+  if (indexer_ != nullptr && indexed.ok()) indexer_->FinishGroup(group.batch());
   absl::Status committed = indexed.ok() ? store_.database().Write(group.batch(), /*sync=*/true)
                                         : indexed;
   if (!committed.ok()) {

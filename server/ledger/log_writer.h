@@ -65,6 +65,9 @@ class EntryIndexer {
   // error fails the whole group: nothing of it is committed.
   virtual absl::Status IndexEvent(const VerifiedEvent& event, uint64_t index,
                                   uint64_t time_micros, WriteBatch& batch) = 0;
+  // Adds the group's closing writes (e.g. counters kept once per group, not
+  // once per event) after its last IndexEvent, just before the commit.
+  virtual void FinishGroup(WriteBatch& batch) {}
   // The group committed: publish what IndexEvent prepared. Runs before the
   // group's checkpoint is published, so readers of a checkpoint see the
   // index at least up to it.

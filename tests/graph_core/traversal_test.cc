@@ -74,6 +74,7 @@ class GraphCoreTest : public ::testing::Test {
         ASSERT_TRUE(indexer_->IndexPlan(PlanOf(runs[i], next_index_), next_index_, next_index_, batch).ok());
         ++next_index_;
       }
+      indexer_->FinishGroup(batch);
       ASSERT_TRUE(db_->Write(batch, false).ok());
       indexer_->OnCommitted();
     }

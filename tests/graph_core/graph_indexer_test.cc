@@ -1,0 +1,131 @@
+// GraphIndexer on real RocksDB: what it keeps between events (cached node
+// keys, per-group counters, edges of nodes an event creates) must never
+// change what reaches the store, whether a group commits or aborts.
+#include "server/graph/graph_indexer.h"
+
+#include "gtest/gtest.h"
+#include "server/graph/graph_delta.h"
+#include "storage/database.h"
+#include "tests/testing/temp_dir.h"
+
+namespace lineage {
+namespace {
+
+// A run reading `input` and writing `output` (dataset versions by name);
+// `twice` repeats the output edge, as a careless producer might.
+EventPlan RunPlan(const std::string& run, const std::string& input, const std::string& output,
+                  bool twice = false) {
+  EventPlan plan;
+  plan.event_id = run;
+  auto add = [&](v1::NodeKind kind, std::string key, const std::string& name) {
+    NodeMention n;
+    n.kind = kind;
+    n.ns = "ns";
+    n.name = name;
+    n.natural_key = std::move(key);
+    plan.nodes.push_back(std::move(n));
+    return plan.nodes.size() - 1;
+  };
+  const size_t r = add(v1::NODE_KIND_RUN, RunKey("ns", run), run);
+  plan.nodes[r].run_id = run;
+  const size_t in = add(v1::NODE_KIND_DATASET_VERSION,
+                        VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", input, "1"), input);
+  const size_t out = add(v1::NODE_KIND_DATASET_VERSION,
+                         VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", output, "1"), output);
+  plan.edges.push_back({in, v1::EDGE_KIND_INPUT_TO, r});
+  plan.edges.push_back({r, v1::EDGE_KIND_PRODUCED, out});
+  if (twice) plan.edges.push_back({r, v1::EDGE_KIND_PRODUCED, out});
+  return plan;
+}
+
+class GraphIndexerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = *Database::Open({.path = dir_.path(), .block_cache_bytes = 8 << 20});
+    store_ = std::make_unique<GraphStore>(*db_);
+    indexer_ = std::make_unique<GraphIndexer>(*store_, [this](const GraphDelta& d) {
+      published_edges_ += d.edges.size();
+    });
+  }
+
+  // Indexes `plans` as one group at log indexes next_index_.., commits it.
+  void Commit(const std::vector<EventPlan>& plans) {
+    WriteBatch batch(*db_);
+    for (const EventPlan& plan : plans) {
+      ASSERT_TRUE(indexer_->IndexPlan(plan, next_index_, next_index_, batch).ok());
+      ++next_index_;
+    }
+    indexer_->FinishGroup(batch);
+    ASSERT_TRUE(db_->Write(batch, /*sync=*/false).ok());
+    indexer_->OnCommitted();
+  }
+
+  uint64_t Id(const std::string& run) { return *store_->FindNode(*db_, RunKey("ns", run)); }
+  uint64_t OutEdges(uint64_t id) {
+    uint64_t n = 0;
+    EXPECT_TRUE(store_->ScanEdges(*db_, id, /*outgoing=*/true, [&](const StoredEdge&) {
+      ++n;
+      return true;
+    }).ok());
+    return n;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<GraphStore> store_;
+  std::unique_ptr<GraphIndexer> indexer_;
+  uint64_t next_index_ = 0;
+  size_t published_edges_ = 0;
+};
+
+TEST_F(GraphIndexerTest, CountersAreWrittenOncePerGroupAndMatchTheGraph) {
+  Commit({RunPlan("a", "raw", "clean"), RunPlan("b", "clean", "features")});
+  // Nodes: run a, raw, clean, run b, features: IDs 1..5, next 6.
+  EXPECT_EQ(*store_->ReadNextNodeId(*db_), 6u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 4u);
+  EXPECT_EQ(published_edges_, 4u);
+  Commit({RunPlan("c", "features", "model-input")});
+  EXPECT_EQ(*store_->ReadNextNodeId(*db_), 8u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 6u);
+}
+
+TEST_F(GraphIndexerTest, AnAbortedGroupLeavesNoCachedKeysBehind) {
+  Commit({RunPlan("a", "raw", "clean")});
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(RunPlan("b", "clean", "features"), next_index_, 0, batch).ok());
+    indexer_->OnAborted();  // The batch is never written.
+  }
+  EXPECT_TRUE(absl::IsNotFound(store_->FindNode(*db_, RunKey("ns", "b")).status()));
+  // The same event again must create its nodes for real, with the IDs the
+  // aborted group would have used, and write their records.
+  Commit({RunPlan("b", "clean", "features")});
+  const uint64_t b = Id("b");
+  EXPECT_EQ(b, 4u);
+  EXPECT_TRUE(store_->ReadNode(*db_, b).ok());
+  EXPECT_EQ(OutEdges(b), 1u);
+  EXPECT_EQ(*store_->ReadNextNodeId(*db_), 6u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 4u);
+}
+
+TEST_F(GraphIndexerTest, EdgesAreRecordedOnceWhetherTheirNodesAreNewOrNot) {
+  // A new run's edge given twice in one event is one edge.
+  Commit({RunPlan("a", "raw", "clean", /*twice=*/true)});
+  EXPECT_EQ(OutEdges(Id("a")), 1u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 2u);
+  // The same run again (known nodes only): nothing new, in a later group
+  // and within one group.
+  Commit({RunPlan("a", "raw", "clean")});
+  Commit({RunPlan("a", "raw", "clean", true), RunPlan("a", "raw", "clean")});
+  EXPECT_EQ(OutEdges(Id("a")), 1u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 2u);
+  EXPECT_EQ(published_edges_, 2u);
+  // The first assertion's log index stays.
+  ASSERT_TRUE(store_->ScanEdges(*db_, Id("a"), true, [&](const StoredEdge& e) {
+    EXPECT_EQ(e.log_index, 0u);
+    return true;
+  }).ok());
+}
+
+}  // namespace
+}  // namespace lineage

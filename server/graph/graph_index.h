@@ -95,6 +95,11 @@ class GraphIndex {
                  ? &index_.nodes_[id]
                  : nullptr;
     }
+    // Where node `id` would be, without reading it (for prefetching); null
+    // past the last ID.
+    const Node* address(uint64_t id) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return id < index_.nodes_.size() ? index_.nodes_.data() + id : nullptr;
+    }
     const std::string& namespace_name(uint32_t ns) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       return index_.namespaces_[ns];
     }

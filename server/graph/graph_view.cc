@@ -12,7 +12,7 @@
 namespace lineage {
 namespace {
 
-absl::Status NoSuchNode(uint64_t id, uint64_t snapshot) {
+absl::Status NoSuchNodeAt(uint64_t id, uint64_t snapshot) {
   return absl::NotFoundError(
       absl::StrCat("node ", id, " does not exist at tree size ", snapshot));
 }
@@ -27,6 +27,10 @@ absl::Status GraphView::ForEachSameAs(
   });
 }
 
+absl::Status GraphView::NoSuchNode(uint64_t id) const {
+  return NoSuchNodeAt(id, snapshot_);
+}
+
 absl::StatusOr<v1::NodeKind> GraphView::Kind(uint64_t id) {
   ASSIGN_OR_RETURN(NodeInfo info, Info(id));
   return info.kind;
@@ -39,7 +43,7 @@ bool MemoryGraphView::Exists(uint64_t id) {
 
 absl::StatusOr<NodeInfo> MemoryGraphView::Info(uint64_t id) {
   const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
+  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id);
   NodeInfo info;
   info.kind = static_cast<v1::NodeKind>(n->kind);
   info.first_log_index = n->first_log_index;
@@ -47,33 +51,22 @@ absl::StatusOr<NodeInfo> MemoryGraphView::Info(uint64_t id) {
   return info;
 }
 
-absl::StatusOr<v1::NodeKind> MemoryGraphView::Kind(uint64_t id) {
-  const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
-  return static_cast<v1::NodeKind>(n->kind);
-}
-
 absl::StatusOr<v1::Classification> MemoryGraphView::Effective(uint64_t id) {
   const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
+  if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id);
   return static_cast<v1::Classification>(GraphIndex::TierAt(n->effective, snapshot()));
 }
 
 absl::StatusOr<std::string> MemoryGraphView::Namespace(uint64_t id) {
   const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr) return NoSuchNode(id, snapshot());
+  if (n == nullptr) return NoSuchNode(id);
   return lock_.namespace_name(n->ns);
 }
 
 absl::Status MemoryGraphView::ForEachEdge(
     uint64_t id, bool outgoing,
     absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) {
-  const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr) return absl::OkStatus();
-  const uint64_t snap = snapshot();
-  for (const GraphIndex::Edge& e : outgoing ? n->out : n->in) {
-    if (e.log_index < snap) visit(e.other, static_cast<v1::EdgeKind>(e.kind), e.log_index);
-  }
+  ForEachEdgeInline(id, outgoing, visit);
   return absl::OkStatus();
 }
 
@@ -94,16 +87,6 @@ absl::Status MemoryGraphView::ForEachSameAs(
   return absl::OkStatus();
 }
 
-void MemoryGraphView::Prefetch(uint64_t id, bool edges) {
-  const GraphIndex::Node* n = lock_.node(id);
-  if (n == nullptr) return;
-  __builtin_prefetch(n);
-  if (edges) {
-    __builtin_prefetch(n->out.data());
-    __builtin_prefetch(n->in.data());
-  }
-}
-
 void MemoryGraphView::Yield() {
   if (++since_yield_ < 4096) return;
   since_yield_ = 0;
@@ -114,7 +97,7 @@ absl::StatusOr<StoredGraphView::Cached*> StoredGraphView::Load(uint64_t id) {
   auto it = cache_.find(id);
   if (it != cache_.end()) return it->second.get();
   absl::StatusOr<std::string> bytes = store_.ReadNode(store_.database(), id);
-  if (absl::IsNotFound(bytes.status())) return NoSuchNode(id, snapshot());
+  if (absl::IsNotFound(bytes.status())) return NoSuchNode(id);
   if (!bytes.ok()) return bytes.status();
   storage::GraphNodeRecord record;
   if (!record.ParseFromString(*bytes)) {
@@ -147,7 +130,7 @@ absl::StatusOr<std::vector<uint64_t>> StoredGraphView::Upstream(uint64_t id) {
 
 absl::StatusOr<v1::Classification> StoredGraphView::Effective(uint64_t start) {
   ASSIGN_OR_RETURN(Cached * root, Load(start));
-  if (root->info.first_log_index >= snapshot()) return NoSuchNode(start, snapshot());
+  if (root->info.first_log_index >= snapshot()) return NoSuchNode(start);
   if (root->effective_known) return root->effective;
   // Iterative Tarjan over upstream edges. A component completes only after
   // every component upstream of it, so its effective tier is the maximum of
@@ -227,7 +210,7 @@ absl::StatusOr<v1::Classification> StoredGraphView::Effective(uint64_t start) {
 
 absl::StatusOr<NodeInfo> StoredGraphView::Info(uint64_t id) {
   ASSIGN_OR_RETURN(Cached * c, Load(id));
-  if (c->info.first_log_index >= snapshot()) return NoSuchNode(id, snapshot());
+  if (c->info.first_log_index >= snapshot()) return NoSuchNode(id);
   return c->info;
 }
 

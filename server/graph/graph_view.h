@@ -69,35 +69,66 @@ class GraphView {
   // Called by long traversals every few thousand nodes.
   virtual void Yield() {}
 
-  // A hint that `id` (and, with `edges`, its edge lists) will be read soon.
-  virtual void Prefetch(uint64_t id, bool edges) {}
+  // Hints that node `id`, or its outgoing or incoming edge list, will be
+  // read soon. The caller prefetches the node a few steps before its edges.
+  virtual void PrefetchNode(uint64_t id) {}
+  virtual void PrefetchEdges(uint64_t id, bool outgoing) {}
+
+ protected:
+  // NOT_FOUND: `id` does not exist at the snapshot.
+  absl::Status NoSuchNode(uint64_t id) const;
 
  private:
   const uint64_t snapshot_;
 };
 
 // Over the in-memory index. Holds the index's read lock while it lives
-// (released briefly at each Yield).
-class MemoryGraphView : public GraphView {
+// (released briefly at each Yield). Final, with its per-node reads inline,
+// so a traversal that knows it has one pays no virtual call per node or
+// edge (see ForEachEdgeInline).
+class MemoryGraphView final : public GraphView {
  public:
   MemoryGraphView(const GraphIndex& index, uint64_t snapshot) : GraphView(snapshot), lock_(index) {}
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
   // Reads the node's first cache line only.
-  absl::StatusOr<v1::NodeKind> Kind(uint64_t id) override;
+  absl::StatusOr<v1::NodeKind> Kind(uint64_t id) override {
+    const GraphIndex::Node* n = lock_.node(id);
+    if (n == nullptr || n->first_log_index >= snapshot()) return NoSuchNode(id);
+    return static_cast<v1::NodeKind>(n->kind);
+  }
   absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+  // ForEachEdge with `visit` called directly (inlined): the same edges in
+  // the same order. Never fails.
+  template <typename Visit>
+  void ForEachEdgeInline(uint64_t id, bool outgoing, Visit&& visit) {
+    const GraphIndex::Node* n = lock_.node(id);
+    if (n == nullptr) return;
+    const uint64_t snap = snapshot();
+    for (const GraphIndex::Edge& e : outgoing ? n->out : n->in) {
+      if (e.log_index < snap) visit(e.other, static_cast<v1::EdgeKind>(e.kind), e.log_index);
+    }
+  }
   // Reads no edge list for a node without SAME_AS edges; otherwise a binary
   // search (edges are ordered by kind).
   absl::Status ForEachSameAs(
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
   void Yield() override;
-  void Prefetch(uint64_t id, bool edges) override;
+  void PrefetchNode(uint64_t id) override {
+    // Only the address: reading the node here would wait for the very
+    // cache miss this hides.
+    if (const GraphIndex::Node* n = lock_.address(id)) __builtin_prefetch(n);
+  }
+  void PrefetchEdges(uint64_t id, bool outgoing) override {
+    const GraphIndex::Node* n = lock_.node(id);  // Prefetched a few steps ago.
+    if (n != nullptr) __builtin_prefetch(outgoing ? n->out.data() : n->in.data());
+  }
 
  private:
   GraphIndex::ReadLock lock_;

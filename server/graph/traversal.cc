@@ -27,10 +27,22 @@ absl::StatusOr<bool> Stops(GraphView& view, const TraversalSpec& spec, uint64_t 
   return false;
 }
 
-}  // namespace
+// A node's edges the traversal's way: through the virtual ForEachEdge in
+// general, inlined over the in-memory index (the inner loop of every fast
+// query).
+template <typename F>
+absl::Status EdgesOf(GraphView& view, uint64_t id, bool outgoing, F& visit) {
+  return view.ForEachEdge(id, outgoing, visit);
+}
+template <typename F>
+absl::Status EdgesOf(MemoryGraphView& view, uint64_t id, bool outgoing, F& visit) {
+  view.ForEachEdgeInline(id, outgoing, visit);
+  return absl::OkStatus();
+}
 
-absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& spec) {
-  if (spec.start.empty()) return absl::InvalidArgumentError("start: at least one node is needed");
+// The traversal, compiled once for any view and once for the in-memory one.
+template <typename View>
+absl::StatusOr<TraversalResult> TraverseIn(View& view, const TraversalSpec& spec) {
   TraversalResult out;
   std::deque<QueueEntry> queue;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> same_as_seen;
@@ -42,8 +54,8 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
   while (!queue.empty()) {
     // The index is far larger than the caches: ask for the nodes a few
     // pops ahead, then their edge lists, while this one is expanded.
-    if (queue.size() > 8) view.Prefetch(queue[8].id, false);
-    if (queue.size() > 4) view.Prefetch(queue[4].id, true);
+    if (queue.size() > 16) view.PrefetchNode(queue[16].id);
+    if (queue.size() > 8) view.PrefetchEdges(queue[8].id, follow_out);
     const QueueEntry entry = queue.front();
     queue.pop_front();
     bool is_start;
@@ -117,10 +129,10 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
         queue.push_back({other, depth});
       }
     };
-    RETURN_IF_ERROR(view.ForEachEdge(entry.id, follow_out,
-                                     [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
-                                       follow(other, kind, index, true);
-                                     }));
+    auto along = [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
+      follow(other, kind, index, true);
+    };
+    RETURN_IF_ERROR(EdgesOf(view, entry.id, follow_out, along));
     // Against the traversal's way only SAME_AS edges are followed.
     RETURN_IF_ERROR(view.ForEachSameAs(entry.id, !follow_out,
                                        [&](uint64_t other, v1::EdgeKind kind, uint64_t index) {
@@ -133,6 +145,14 @@ absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& s
     }
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& spec) {
+  if (spec.start.empty()) return absl::InvalidArgumentError("start: at least one node is needed");
+  if (auto* memory = dynamic_cast<MemoryGraphView*>(&view)) return TraverseIn(*memory, spec);
+  return TraverseIn(view, spec);
 }
 
 std::vector<uint64_t> PathToStart(const TraversalResult& result, uint64_t id) {

@@ -26,32 +26,64 @@ void AddNamespace(const std::string& ns, std::set<std::string>& namespaces) {
 void Collect(const Message& m, int depth, std::vector<uint64_t>& ids,
              std::set<std::string>& namespaces);
 
+// `m` as generated type T, or null (another type, or a DynamicMessage of
+// T's descriptor, which has its own reflection).
+template <typename T>
+const T* As(const Message& m) {
+  return m.GetReflection() == T::default_instance().GetReflection() ? static_cast<const T*>(&m)
+                                                                     : nullptr;
+}
+
+void CollectNode(const v1::Node& node, int depth, std::vector<uint64_t>& ids,
+                 std::set<std::string>& namespaces) {
+  if (depth > kMaxDepth) return;
+  if (node.node_id() != 0) ids.push_back(node.node_id());
+  AddNamespace(node.namespace_(), namespaces);
+}
+
+void CollectEdge(const v1::Edge& edge, int depth, std::vector<uint64_t>& ids) {
+  if (depth > kMaxDepth) return;
+  if (edge.from_node_id() != 0) ids.push_back(edge.from_node_id());
+  if (edge.to_node_id() != 0) ids.push_back(edge.to_node_id());
+}
+
+void CollectImpacted(const v1::ImpactedNode& impacted, int depth, std::vector<uint64_t>& ids,
+                     std::set<std::string>& namespaces) {
+  if (depth > kMaxDepth) return;
+  if (impacted.has_node()) CollectNode(impacted.node(), depth + 1, ids, namespaces);
+  if (impacted.source_node_id() != 0) ids.push_back(impacted.source_node_id());
+  ids.insert(ids.end(), impacted.witness_path().begin(), impacted.witness_path().end());
+}
+
 // The messages graph answers are made of, read directly. Each visits its
-// fields in field-number order, as ListFields does; NodeProperties (Node's
-// field 12) names neither nodes nor namespaces.
+// fields in field-number order, as ListFields does. Neither NodeProperties
+// (Node's field 12) nor SignedCheckpoint names nodes or namespaces.
 bool CollectKnown(const Message& m, int depth, std::vector<uint64_t>& ids,
                   std::set<std::string>& namespaces) {
-  const google::protobuf::Descriptor* d = m.GetDescriptor();
-  if (d == v1::Node::descriptor()) {
-    const auto* node = google::protobuf::DynamicCastToGenerated<v1::Node>(&m);
-    if (node == nullptr) return false;
-    if (node->node_id() != 0) ids.push_back(node->node_id());
-    AddNamespace(node->namespace_(), namespaces);
+  if (const auto* node = As<v1::Node>(m)) {
+    CollectNode(*node, depth, ids, namespaces);
     return true;
   }
-  if (d == v1::Edge::descriptor()) {
-    const auto* edge = google::protobuf::DynamicCastToGenerated<v1::Edge>(&m);
-    if (edge == nullptr) return false;
-    if (edge->from_node_id() != 0) ids.push_back(edge->from_node_id());
-    if (edge->to_node_id() != 0) ids.push_back(edge->to_node_id());
+  if (const auto* edge = As<v1::Edge>(m)) {
+    CollectEdge(*edge, depth, ids);
     return true;
   }
-  if (d == v1::ImpactedNode::descriptor()) {
-    const auto* impacted = google::protobuf::DynamicCastToGenerated<v1::ImpactedNode>(&m);
-    if (impacted == nullptr) return false;
-    if (impacted->has_node()) Collect(impacted->node(), depth + 1, ids, namespaces);
-    if (impacted->source_node_id() != 0) ids.push_back(impacted->source_node_id());
-    ids.insert(ids.end(), impacted->witness_path().begin(), impacted->witness_path().end());
+  if (const auto* impacted = As<v1::ImpactedNode>(m)) {
+    CollectImpacted(*impacted, depth, ids, namespaces);
+    return true;
+  }
+  if (const auto* page = As<v1::TraverseResponse>(m)) {
+    ids.reserve(ids.size() + page->nodes_size() + 2 * page->edges_size());
+    for (const v1::Node& n : page->nodes()) CollectNode(n, depth + 1, ids, namespaces);
+    for (const v1::Edge& e : page->edges()) CollectEdge(e, depth + 1, ids);
+    return true;
+  }
+  if (const auto* page = As<v1::DeletionImpactResponse>(m)) {
+    for (const v1::Node& n : page->sources()) CollectNode(n, depth + 1, ids, namespaces);
+    for (const auto* group : {&page->dataset_versions(), &page->runs(), &page->model_versions(),
+                              &page->deployments()}) {
+      for (const v1::ImpactedNode& n : *group) CollectImpacted(n, depth + 1, ids, namespaces);
+    }
     return true;
   }
   return false;

@@ -7,8 +7,9 @@
 // earlier page is not counted again.
 //
 // Answers can hold hundreds of thousands of nodes, so this is written for
-// speed: Node, Edge and ImpactedNode messages (the bulk of every graph
-// answer) are read directly rather than through reflection, and distinct
+// speed: Traverse and DeletionImpact pages and their Node, Edge and
+// ImpactedNode messages (the bulk of every graph answer) are read directly
+// rather than through reflection, and distinct
 // IDs are found with a bitmap over their (dense) range rather than an
 // ordered set. Both give exactly what the plain reflective walk over an
 // ordered set gives (tests/server/answer_nodes_test.cc checks it).

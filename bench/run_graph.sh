@@ -29,6 +29,8 @@
 #   PG_SHARED_BUFFERS, PG_WORK_MEM, PG_EFFECTIVE_CACHE_SIZE, PG_JIT
 #                    PostgreSQL settings (default 3GB, 64MB, 12GB, off)
 #   WAIT_QUIET=1     wait (up to 30 min) for a 1-minute load average below 1
+#   LINEAGED_GLIBC_TUNABLES  lineaged's GLIBC_TUNABLES (default
+#                    glibc.malloc.hugetlb=1, as deploy/ sets it; "" for none)
 #
 # Figures and how to read them: docs/benchmarks-graph.md.
 set -euo pipefail
@@ -98,7 +100,9 @@ trap cleanup EXIT
 start_lineaged() {  # start_lineaged PORT: starts it, waits until it serves.
   local port="$1" t0
   t0=$(date +%s%N)
-  "$build/server/lineaged" --data_dir="$dir/lineage/data" --listen="127.0.0.1:$port" \
+  # With malloc's heap on transparent huge pages, as deploy/ runs it.
+  GLIBC_TUNABLES="${LINEAGED_GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" \
+    "$build/server/lineaged" --data_dir="$dir/lineage/data" --listen="127.0.0.1:$port" \
     >>"$dir/logs/lineaged.log" 2>&1 &
   lineaged_pid=$!
   for _ in $(seq 1 1200); do

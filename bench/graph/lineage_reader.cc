@@ -1,5 +1,7 @@
 #include "bench/graph/lineage_reader.h"
 
+#include <google/protobuf/arena.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -31,9 +33,11 @@ absl::StatusOr<std::vector<uint64_t>> LineageReader::Traverse(const v1::Traverse
   std::unique_ptr<grpc::ClientReader<v1::TraverseResponse>> reader =
       stub_->Traverse(&context, request);
   std::vector<uint64_t> ids;
-  v1::TraverseResponse page;
+  google::protobuf::Arena arena;  // Pages parse into it: no free per node.
+  auto& page = *google::protobuf::Arena::CreateMessage<v1::TraverseResponse>(&arena);
   bool truncated = false, done = false;
   while (reader->Read(&page)) {
+    ids.reserve(ids.size() + page.nodes_size());
     for (const v1::Node& n : page.nodes()) ids.push_back(n.node_id());
     if (page.done()) {
       done = true;
@@ -57,7 +61,8 @@ absl::StatusOr<std::vector<uint64_t>> LineageReader::DeletionImpact(
   std::unique_ptr<grpc::ClientReader<v1::DeletionImpactResponse>> reader =
       stub_->DeletionImpact(&context, request);
   std::vector<uint64_t> ids;
-  v1::DeletionImpactResponse page;
+  google::protobuf::Arena arena;
+  auto& page = *google::protobuf::Arena::CreateMessage<v1::DeletionImpactResponse>(&arena);
   bool complete = false;
   while (reader->Read(&page)) {
     for (const auto* group :

@@ -1,7 +1,8 @@
 // LineageReader: the graph benchmark's client for LineageService. Each call
 // reads the whole answer (every streamed page) and returns just the node
 // IDs, so its time is what a caller waits for end to end: request, server
-// work, every page over gRPC, parsing.
+// work, every page over gRPC, parsing (into an arena, as a client reading
+// large answers would).
 //
 //   LineageReader reader(grpc::CreateCustomChannel(address, creds, LineageReader::ChannelArgs()));
 //   ASSIGN_OR_RETURN(std::vector<uint64_t> ids, reader.Traverse(request));

@@ -55,7 +55,10 @@ absl::StatusOr<TraversalResult> TraverseIn(View& view, const TraversalSpec& spec
     // The index is far larger than the caches: ask for the nodes a few
     // pops ahead, then their edge lists, while this one is expanded.
     if (queue.size() > 16) view.PrefetchNode(queue[16].id);
-    if (queue.size() > 8) view.PrefetchEdges(queue[8].id, follow_out);
+    if (queue.size() > 8) {
+      view.PrefetchEdges(queue[8].id, follow_out);
+      out.visits.Prefetch(queue[8].id);
+    }
     const QueueEntry entry = queue.front();
     queue.pop_front();
     bool is_start;

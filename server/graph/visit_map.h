@@ -53,6 +53,13 @@ class VisitMap {
     return id < kDenseLimit ? id / 64 < reached_.size() && (reached_[id / 64] >> (id % 64) & 1) != 0
                             : far_.contains(id);
   }
+  // A hint that `id`'s visit will be read soon (its slot is fetched).
+  void Prefetch(uint64_t id) const {
+    const uint64_t page = id >> kPageBits;
+    if (id < kDenseLimit && page < pages_.size() && pages_[page] != nullptr) {
+      __builtin_prefetch(&pages_[page][id & ((uint64_t{1} << kPageBits) - 1)]);
+    }
+  }
   // Null if `id` was not reached.
   const Visit* find(uint64_t id) const;
   // The visit of `id`, which must have been reached: like

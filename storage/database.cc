@@ -93,6 +93,11 @@ WriteBatch::~WriteBatch() = default;
 void WriteBatch::Put(Column column, absl::string_view key, absl::string_view value) {
   batch_->Put(db_.Handle(column), ToSlice(key), ToSlice(value));
 }
+void WriteBatch::PutBlind(Column column, absl::string_view key, absl::string_view value) {
+  // Records written to the underlying batch directly are committed with it
+  // but have no index entry, so reads through the batch fall to the DB.
+  (void)batch_->GetWriteBatch()->Put(db_.Handle(column), ToSlice(key), ToSlice(value));
+}
 void WriteBatch::Delete(Column column, absl::string_view key) {
   batch_->Delete(db_.Handle(column), ToSlice(key));
 }

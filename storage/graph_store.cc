@@ -47,7 +47,7 @@ absl::StatusOr<uint64_t> GraphStore::FindNode(const KvReader& r,
 }
 
 void GraphStore::PutNodeKey(WriteBatch& batch, absl::string_view natural_key, uint64_t id) const {
-  batch.Put(Column::kGraphKeys, natural_key, BigEndian64(id));
+  batch.PutBlind(Column::kGraphKeys, natural_key, BigEndian64(id));
 }
 
 absl::StatusOr<std::string> GraphStore::ReadNode(const KvReader& r, uint64_t id) const {
@@ -81,7 +81,7 @@ void GraphStore::PutEdge(WriteBatch& batch, uint64_t from, uint8_t kind, uint64_
                          uint64_t log_index) const {
   const std::string index = BigEndian64(log_index);
   batch.Put(Column::kGraphOut, graph_schema::EdgeKey(from, kind, to), index);
-  batch.Put(Column::kGraphIn, graph_schema::EdgeKey(to, kind, from), index);
+  batch.PutBlind(Column::kGraphIn, graph_schema::EdgeKey(to, kind, from), index);
 }
 
 absl::Status GraphStore::ScanEdges(const KvReader& r, uint64_t id, bool outgoing,
@@ -163,7 +163,7 @@ absl::Status GraphStore::ScanSubject(
 
 void GraphStore::PutSearch(WriteBatch& batch, uint8_t kind, absl::string_view ns,
                            absl::string_view name, uint64_t id) const {
-  batch.Put(Column::kGraphSearch, graph_schema::SearchKey(kind, ns, name, id), "");
+  batch.PutBlind(Column::kGraphSearch, graph_schema::SearchKey(kind, ns, name, id), "");
 }
 
 absl::Status GraphStore::ScanSearch(

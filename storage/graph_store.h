@@ -46,6 +46,8 @@ class GraphStore {
 
   // The node ID of a natural key. NOT_FOUND if unknown.
   absl::StatusOr<uint64_t> FindNode(const KvReader& r, absl::string_view natural_key) const;
+  // Written blind (WriteBatch::PutBlind): FindNode through the same batch
+  // does not see it, so the writer keeps its own keys until the commit.
   void PutNodeKey(WriteBatch& batch, absl::string_view natural_key, uint64_t id) const;
 
   // The record bytes of node `id`. NOT_FOUND if unknown.
@@ -58,7 +60,8 @@ class GraphStore {
   // The first log index asserting edge (from, kind, to). NOT_FOUND if none.
   absl::StatusOr<uint64_t> FindEdge(const KvReader& r, uint64_t from, uint8_t kind,
                                     uint64_t to) const;
-  // Writes the edge in both directions.
+  // Writes the edge in both directions; the incoming direction blind
+  // (WriteBatch::PutBlind: scans through the same batch do not see it).
   void PutEdge(WriteBatch& batch, uint64_t from, uint8_t kind, uint64_t to,
                uint64_t log_index) const;
   // Edges leaving (`outgoing`) or entering `id`, ordered by kind then node.
@@ -87,6 +90,7 @@ class GraphStore {
 
   // Search index: (kind, ns, name) -> IDs. `ns` empty in a scan means all
   // namespaces of the kind; `start_after` is a key from a previous page.
+  // PutSearch writes blind (WriteBatch::PutBlind).
   void PutSearch(WriteBatch& batch, uint8_t kind, absl::string_view ns, absl::string_view name,
                  uint64_t id) const;
   absl::Status ScanSearch(const KvReader& r, uint8_t kind, absl::string_view ns,

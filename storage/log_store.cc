@@ -111,11 +111,11 @@ absl::Status LogStore::ScanKeys(
 }
 
 void LogStore::PutLeaf(WriteBatch& batch, uint64_t index, absl::string_view leaf) const {
-  batch.Put(Column::kLeaves, schema::IndexKey(index), leaf);
+  batch.PutBlind(Column::kLeaves, schema::IndexKey(index), leaf);
 }
 
 void LogStore::PutNode(WriteBatch& batch, int level, uint64_t index, const Hash& hash) const {
-  batch.Put(Column::kNodes, schema::NodeKey(level, index), HashBytes(hash));
+  batch.PutBlind(Column::kNodes, schema::NodeKey(level, index), HashBytes(hash));
 }
 
 void LogStore::PutEntry(WriteBatch& batch, uint64_t index, absl::string_view salt,
@@ -124,18 +124,18 @@ void LogStore::PutEntry(WriteBatch& batch, uint64_t index, absl::string_view sal
   value.reserve(salt.size() + record.size());
   value.append(salt.data(), salt.size());
   value.append(record.data(), record.size());
-  batch.Put(Column::kEntries, schema::IndexKey(index), value);
+  batch.PutBlind(Column::kEntries, schema::IndexKey(index), value);
 }
 
 void LogStore::PutEventId(WriteBatch& batch, absl::string_view ns, absl::string_view event_id,
                           const EventIdRecord& record) const {
   std::string value = BigEndian64(record.index);
   value.append(reinterpret_cast<const char*>(record.payload_digest.data()), kHashSize);
-  batch.Put(Column::kEventIds, schema::EventIdKey(ns, event_id), value);
+  batch.PutBlind(Column::kEventIds, schema::EventIdKey(ns, event_id), value);
 }
 
 void LogStore::PutLeafIndex(WriteBatch& batch, const Hash& leaf_hash, uint64_t index) const {
-  batch.Put(Column::kLeafIndex, HashBytes(leaf_hash), BigEndian64(index));
+  batch.PutBlind(Column::kLeafIndex, HashBytes(leaf_hash), BigEndian64(index));
 }
 
 void LogStore::PutTreeHead(WriteBatch& batch, const TreeHead& head) const {

@@ -82,7 +82,8 @@ class LogStore {
   absl::Status ScanKeys(
       absl::FunctionRef<void(const KeyId& key_id, absl::string_view bytes)> visit) const;
 
-  // Batch writers for one append.
+  // Batch writers for one append. All but PutTreeHead write blind
+  // (WriteBatch::PutBlind): reads through the same batch do not see them.
   void PutLeaf(WriteBatch& batch, uint64_t index, absl::string_view leaf) const;
   void PutNode(WriteBatch& batch, int level, uint64_t index, const Hash& hash) const;
   void PutEntry(WriteBatch& batch, uint64_t index, absl::string_view salt,

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -383,5 +384,31 @@ TEST(ListenSafetyTest, PlaintextOffLoopbackNeedsTheInsecureFlag) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+
+TEST_F(MutualTlsTest, RotatedCertificateFilesTakeEffectWithoutARestart) {
+  ASSERT_TRUE(ClientAs(kAuditor)->GetCheckpoint().ok());
+  // Rotate to a new CA: the server's certificate and key, and the client CA
+  // it trusts, each replaced by an atomic rename, as a secret manager does.
+  TestCa next("Rotated Lineage CA");
+  CertSpec server_spec{"localhost", {"localhost"}, {}, {"127.0.0.1"}};
+  server_spec.server = true;
+  const IssuedCert rotated = next.Issue(server_spec);
+  ASSERT_TRUE(CreateFile(Path("server.key.next"), rotated.key_pem, true).ok());
+  ASSERT_TRUE(CreateFile(Path("server.pem.next"), rotated.cert_pem, false).ok());
+  ASSERT_EQ(std::rename(Path("server.key.next").c_str(), Path("server.key").c_str()), 0);
+  ASSERT_EQ(std::rename(Path("server.pem.next").c_str(), Path("server.pem").c_str()), 0);
+  ASSERT_TRUE(ReplaceFile(Path("ca.pem"), next.cert_pem()).ok());
+  // Within the reload interval (5 s here), a client of the new CA gets in.
+  const IssuedCert client = next.Issue(CertSpec{"client", {}, {kAuditor}, {}});
+  absl::Status status = absl::UnknownError("not tried");
+  for (int attempt = 0; attempt < 60 && !status.ok(); ++attempt) {
+    if (attempt > 0) absl::SleepFor(absl::Milliseconds(500));
+    LedgerClient rotated_client(Channel(&client, next.cert_pem()), absl::Seconds(5));
+    status = rotated_client.GetCheckpoint().status();
+  }
+  EXPECT_TRUE(status.ok()) << status;
+  // And the old CA's certificates no longer work, the server still serving.
+  EXPECT_EQ(ClientAs(kAuditor)->GetCheckpoint().status().code(), absl::StatusCode::kUnavailable);
+}
 }  // namespace
 }  // namespace lineage

@@ -213,11 +213,7 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
           : node.kind() == v1::NODE_KIND_DEPLOYMENT    ? page.add_deployments()
                                                        : page.add_dataset_versions();
       ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store, id));
-      std::string owner;  // As LineageQueries' OwnerAt.
-      for (const storage::PropertyChange& c : record.changes()) {
-        if (c.log_index() < snapshot && c.key() == "owner") owner = c.value().value();
-      }
-      impacted_node->set_owner(owner);
+      impacted_node->set_owner(PropertyAt(record, "owner", snapshot));
       google::protobuf::RepeatedField<uint64_t>* witness = impacted_node->mutable_witness_path();
       auto pred = witnesses.find(result.visits.at(id).pred);
       if (pred != witnesses.end()) {  // The predecessor's path and this node.

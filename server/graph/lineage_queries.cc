@@ -123,16 +123,6 @@ absl::Status AnswerNode(const GraphStore& store, GraphView& view, const Traversa
   return absl::OkStatus();
 }
 
-// PropertiesAt(record, snapshot).owner() without building the other
-// properties: the last "owner" change before the snapshot.
-std::string OwnerAt(const storage::GraphNodeRecord& record, uint64_t snapshot) {
-  const std::string* owner = nullptr;
-  for (const storage::PropertyChange& c : record.changes()) {
-    if (c.log_index() < snapshot && c.key() == "owner") owner = &c.value().value();
-  }
-  return owner == nullptr ? std::string() : *owner;
-}
-
 // Pages of a traversal, built on demand with a short-lived view each.
 class TraversePages : public PageSource<v1::TraverseResponse> {
  public:
@@ -240,7 +230,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       }
       RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
       ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store_, id));
-      impacted->set_owner(OwnerAt(record, size_));
+      impacted->set_owner(PropertyAt(record, "owner", size_));
       google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
       const Visit& visit = result_.visits.at(id);
       auto pred = witnesses.find(visit.pred);

@@ -111,6 +111,15 @@ v1::Classification DeclaredAt(const storage::GraphNodeRecord& record, uint64_t s
   return tier;
 }
 
+std::string PropertyAt(const storage::GraphNodeRecord& record, absl::string_view key,
+                       uint64_t snapshot) {
+  const std::string* value = nullptr;
+  for (const storage::PropertyChange& c : record.changes()) {
+    if (c.log_index() < snapshot && c.key() == key) value = &c.value().value();
+  }
+  return value == nullptr ? std::string() : *value;
+}
+
 v1::NodeProperties PropertiesAt(const storage::GraphNodeRecord& record, uint64_t snapshot) {
   std::map<std::string, const storage::StampedValue*> values;
   for (const storage::PropertyChange& c : record.changes()) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "lineage/storage/graph_record.pb.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/event_plan.h"
@@ -40,8 +41,14 @@ std::string NameAt(const storage::GraphNodeRecord& record, uint64_t snapshot);
 // The declared classification as of tree size `snapshot`.
 v1::Classification DeclaredAt(const storage::GraphNodeRecord& record, uint64_t snapshot);
 
-// Properties as of tree size `snapshot`.
+// Properties as of tree size `snapshot`: for each key, its last change
+// asserted before `snapshot`.
 v1::NodeProperties PropertiesAt(const storage::GraphNodeRecord& record, uint64_t snapshot);
+
+// One property of PropertiesAt (e.g. "owner"), without building the others;
+// empty if it was never set before `snapshot`.
+std::string PropertyAt(const storage::GraphNodeRecord& record, absl::string_view key,
+                       uint64_t snapshot);
 
 }  // namespace lineage
 

@@ -87,6 +87,7 @@ TEST(NodeRecordTest, HistoryGivesThePrefixReplayAtEverySize) {
       EXPECT_EQ(PropertiesAt(full, size).owner(), PropertiesAt(prefix, size).owner())
           << "round " << round << " size " << size;
       EXPECT_EQ(DeclaredAt(full, size), DeclaredAt(prefix, size));
+      EXPECT_EQ(PropertyAt(full, "owner", size), PropertiesAt(prefix, size).owner());
     }
   }
 }

@@ -6,7 +6,7 @@
 //   traverse  lineage::Traverse over a MemoryGraphView
 //   build     v1::Node / v1::ImpactedNode for every answer node, in pages,
 //             as LineageQueries' page sources do (the ID view; for deletion
-//             impact also the owner's record read and the witness path,
+//             impact also the owner, from the index, and the witness path,
 //             copied from the predecessor's when it is on the same page)
 //   audit     ServiceEdge::AddAnswer on every page (the node IDs an answer
 //             names, collected for its access record)
@@ -212,8 +212,7 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
           : node.kind() == v1::NODE_KIND_MODEL_VERSION ? page.add_model_versions()
           : node.kind() == v1::NODE_KIND_DEPLOYMENT    ? page.add_deployments()
                                                        : page.add_dataset_versions();
-      ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store, id));
-      impacted_node->set_owner(PropertyAt(record, "owner", snapshot));
+      ASSIGN_OR_RETURN(*impacted_node->mutable_owner(), view.Owner(id));
       google::protobuf::RepeatedField<uint64_t>* witness = impacted_node->mutable_witness_path();
       auto pred = witnesses.find(result.visits.at(id).pred);
       if (pred != witnesses.end()) {  // The predecessor's path and this node.

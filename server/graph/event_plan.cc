@@ -12,8 +12,8 @@ std::string Micros(const google::protobuf::Timestamp& t) {
   return absl::StrCat(t.seconds() * 1000000 + t.nanos() / 1000);
 }
 
-void AddProperty(NodeMention& n, const char* key, const std::string& value) {
-  if (!value.empty()) n.properties.emplace_back(key, value);
+void AddProperty(NodeMention& n, absl::string_view key, const std::string& value) {
+  if (!value.empty()) n.properties.emplace_back(std::string(key), value);
 }
 
 void AddAttributes(NodeMention& n, const google::protobuf::Map<std::string, std::string>& attrs) {
@@ -50,7 +50,7 @@ class Planner {
     NodeMention v = Version(v1::NODE_KIND_DATASET_VERSION, d.namespace_(), d.name(), d.version(),
                             d.digest());
     v.classification = d.classification();
-    AddProperty(v, "owner", d.owner());
+    AddProperty(v, kOwnerProperty, d.owner());
     AddProperty(v, "location", d.location());
     AddProperty(v, "region", d.region());
     AddAttributes(v, d.attributes());
@@ -65,7 +65,7 @@ class Planner {
   size_t Model(const v1::ModelVersion& m) {
     NodeMention v = Version(v1::NODE_KIND_MODEL_VERSION, m.namespace_(), m.name(), m.version(),
                             m.artifact_digest());
-    AddProperty(v, "owner", m.owner());
+    AddProperty(v, kOwnerProperty, m.owner());
     AddAttributes(v, m.attributes());
     const size_t version = Add(std::move(v));
     const size_t model = Named(v1::NODE_KIND_MODEL, m.namespace_(), m.name());

@@ -29,6 +29,10 @@
 
 namespace lineage {
 
+// The property key of a node's owner (deletion impact reports it per node,
+// from the in-memory index).
+inline constexpr absl::string_view kOwnerProperty = "owner";
+
 struct NodeMention {
   v1::NodeKind kind = v1::NODE_KIND_UNSPECIFIED;
   std::string natural_key;

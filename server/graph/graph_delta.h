@@ -1,5 +1,5 @@
 // What one commit group changed in the lineage graph: the new nodes, new
-// edges and declared-classification rises, in log order. The indexer builds
+// edges, declared-classification rises and owner changes, in log order. The indexer builds
 // it while filling the batch; the in-memory graph applies it after commit.
 #ifndef LINEAGE_SERVER_GRAPH_GRAPH_DELTA_H_
 #define LINEAGE_SERVER_GRAPH_GRAPH_DELTA_H_
@@ -30,15 +30,23 @@ struct GraphDelta {
     v1::Classification tier;
     uint64_t log_index;
   };
+  // A new winning value of a node's "owner" property (deletion impact
+  // answers each node's owner without reading its record).
+  struct OwnerChange {
+    uint64_t id;
+    std::string owner;
+    uint64_t log_index;
+  };
   // Items in the order they happened (log order, then plan order).
   struct Item {
-    enum class Type { kNode, kEdge, kTier } type;
+    enum class Type { kNode, kEdge, kTier, kOwner } type;
     size_t position;  // Into the vector of its type.
   };
 
   std::vector<NewNode> nodes;
   std::vector<NewEdge> edges;
   std::vector<TierRaise> tiers;
+  std::vector<OwnerChange> owners;
   std::vector<Item> order;
 
   void AddNode(NewNode n) {
@@ -53,11 +61,16 @@ struct GraphDelta {
     order.push_back({Item::Type::kTier, tiers.size()});
     tiers.push_back(t);
   }
+  void AddOwner(OwnerChange o) {
+    order.push_back({Item::Type::kOwner, owners.size()});
+    owners.push_back(std::move(o));
+  }
   bool empty() const { return order.empty(); }
   void Clear() {
     nodes.clear();
     edges.clear();
     tiers.clear();
+    owners.clear();
     order.clear();
   }
 };

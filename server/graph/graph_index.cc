@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "lineage/storage/graph_record.pb.h"
+#include "server/graph/event_plan.h"
 
 namespace lineage {
 namespace {
@@ -27,7 +28,7 @@ void InsertInOrder(std::vector<GraphIndex::Edge>& edges, const GraphIndex::Edge&
 }  // namespace
 
 size_t GraphIndex::EstimateBytes(uint64_t nodes, uint64_t edges) {
-  return nodes * sizeof(Node) + 2 * edges * sizeof(Edge);
+  return nodes * (sizeof(Node) + sizeof(OwnerHistory)) + 2 * edges * sizeof(Edge);
 }
 
 uint8_t GraphIndex::TierAt(const absl::InlinedVector<TierStep, 1>& history, uint64_t snapshot) {
@@ -50,6 +51,14 @@ uint32_t GraphIndex::InternNamespace(const std::string& ns) {
   return it->second;
 }
 
+void GraphIndex::AddOwner(uint64_t id, const std::string& owner, uint64_t log_index) {
+  auto [it, inserted] =
+      owner_ids_.emplace(owner, static_cast<uint32_t>(owner_names_.size()));
+  if (inserted) owner_names_.push_back(owner);
+  if (id >= owners_.size()) owners_.resize(id + 1);
+  owners_[id].push_back({log_index, it->second});
+}
+
 GraphIndex::Node& GraphIndex::Ensure(uint64_t id) {
   if (id >= nodes_.size()) nodes_.resize(id + 1);
   return nodes_[id];
@@ -69,7 +78,13 @@ void GraphIndex::Raise(uint64_t start, uint8_t tier, uint64_t log_index) {
     Node& n = nodes_[id];
     const uint8_t now = n.effective.empty() ? 0 : n.effective.back().tier;
     if (tier <= now) return;
-    n.effective.push_back({log_index, tier});
+    // One step per log index: an entry may raise a node twice (over two of
+    // its edges), and the order it does so in must not show.
+    if (!n.effective.empty() && n.effective.back().log_index == log_index) {
+      n.effective.back().tier = tier;
+    } else {
+      n.effective.push_back({log_index, tier});
+    }
     queue.push_back(id);
   };
   raise(start);
@@ -120,6 +135,11 @@ void GraphIndex::Apply(const GraphDelta& delta) {
         Raise(t.id, static_cast<uint8_t>(t.tier), t.log_index);
         break;
       }
+      case GraphDelta::Item::Type::kOwner: {
+        const GraphDelta::OwnerChange& o = delta.owners[item.position];
+        AddOwner(o.id, o.owner, o.log_index);
+        break;
+      }
     }
   }
 }
@@ -151,6 +171,9 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
     n.ns = index->InternNamespace(record.namespace_());
     for (const storage::TierChange& c : record.declared()) {
       events.push_back({c.log_index(), false, id, static_cast<uint64_t>(c.tier()), 0});
+    }
+    for (const storage::PropertyChange& c : record.changes()) {  // In log order.
+      if (c.key() == kOwnerProperty) index->AddOwner(id, c.value().value(), c.log_index());
     }
     return true;
   }));

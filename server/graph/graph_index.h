@@ -7,7 +7,9 @@
 // Every edge and tier change carries the log index that made it, so any
 // read can be answered "as of" a tree size by ignoring later ones.
 //
-// It also maintains each node's effective classification (the highest
+// It also keeps each node's owner property with the log index of every
+// change (deletion impact reports an owner for every node it returns), and
+// maintains each node's effective classification (the highest
 // declared tier anywhere upstream, itself included) incrementally, with the
 // log index of every rise, so it too is exact as of any tree size.
 //
@@ -45,6 +47,11 @@ class GraphIndex {
     uint64_t log_index;
     uint8_t tier;
   };
+  struct OwnerStep {
+    uint64_t log_index;
+    uint32_t owner;  // Interned.
+  };
+  using OwnerHistory = absl::InlinedVector<OwnerStep, 1>;
   // What a traversal reads of a node (existence, kind, SAME_AS flags and
   // both edge lists) is its first 64 bytes, one cache line: nodes are
   // aligned to it. Classification histories follow, read only by views
@@ -104,6 +111,19 @@ class GraphIndex {
       return index_.namespaces_[ns];
     }
     uint64_t node_count() const ABSL_NO_THREAD_SAFETY_ANALYSIS { return index_.nodes_.size(); }
+    // Node `id`'s owner as of tree size `snapshot`; empty if none was set
+    // before it (or `id` is not a node).
+    const std::string& owner_at(uint64_t id, uint64_t snapshot) const
+        ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      static const std::string* const kNone = new std::string();
+      if (id >= index_.owners_.size()) return *kNone;
+      const std::string* owner = kNone;
+      for (const OwnerStep& step : index_.owners_[id]) {
+        if (step.log_index >= snapshot) break;
+        owner = &index_.owner_names_[step.owner];
+      }
+      return *owner;
+    }
 
    private:
     const GraphIndex& index_;
@@ -117,6 +137,8 @@ class GraphIndex {
  private:
   GraphIndex() = default;
   uint32_t InternNamespace(const std::string& ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddOwner(uint64_t id, const std::string& owner, uint64_t log_index)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Node& Ensure(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_index)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -130,6 +152,11 @@ class GraphIndex {
   std::vector<Node> nodes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> namespaces_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> namespace_ids_ ABSL_GUARDED_BY(mu_);
+  // Owner histories by node ID, beside nodes_ so traversals' cache lines
+  // stay as they are; only nodes that ever had an owner have entries.
+  std::vector<OwnerHistory> owners_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> owner_names_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> owner_ids_ ABSL_GUARDED_BY(mu_);
   uint64_t edges_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

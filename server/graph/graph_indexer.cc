@@ -101,8 +101,13 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
     return found.status();
   }
   std::optional<v1::Classification> raised;
+  const int changes_before = record.changes_size();
   const bool changed = ApplyMention(record, mention, plan, index, raised);
   if (raised) pending_.AddTier({id, *raised, index});
+  for (int i = changes_before; i < record.changes_size(); ++i) {
+    const storage::PropertyChange& c = record.changes(i);
+    if (c.key() == kOwnerProperty) pending_.AddOwner({id, c.value().value(), c.log_index()});
+  }
   if (changed || is_new) store_.PutNode(batch, id, record.SerializeAsString());
   for (const std::string& token : mention.subject_tokens) {
     absl::StatusOr<uint64_t> seen = store_.FindSubject(batch, token, id);

@@ -63,6 +63,11 @@ absl::StatusOr<std::string> MemoryGraphView::Namespace(uint64_t id) {
   return lock_.namespace_name(n->ns);
 }
 
+absl::StatusOr<std::string> MemoryGraphView::Owner(uint64_t id) {
+  if (lock_.node(id) == nullptr) return NoSuchNode(id);
+  return lock_.owner_at(id, snapshot());
+}
+
 absl::Status MemoryGraphView::ForEachEdge(
     uint64_t id, bool outgoing,
     absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) {
@@ -108,6 +113,7 @@ absl::StatusOr<StoredGraphView::Cached*> StoredGraphView::Load(uint64_t id) {
   cached->info.first_log_index = record.first_log_index();
   cached->info.declared = DeclaredAt(record, snapshot());
   cached->ns = record.namespace_();
+  cached->owner = PropertyAt(record, kOwnerProperty, snapshot());
   Cached* raw = cached.get();
   cache_[id] = std::move(cached);
   return raw;
@@ -217,6 +223,11 @@ absl::StatusOr<NodeInfo> StoredGraphView::Info(uint64_t id) {
 absl::StatusOr<std::string> StoredGraphView::Namespace(uint64_t id) {
   ASSIGN_OR_RETURN(Cached * c, Load(id));
   return c->ns;
+}
+
+absl::StatusOr<std::string> StoredGraphView::Owner(uint64_t id) {
+  ASSIGN_OR_RETURN(Cached * c, Load(id));
+  return c->owner;
 }
 
 absl::Status StoredGraphView::ForEachEdge(

@@ -54,6 +54,9 @@ class GraphView {
   // The node's namespace (for stop conditions).
   virtual absl::StatusOr<std::string> Namespace(uint64_t id) = 0;
 
+  // The node's "owner" property at the snapshot; empty if none was set.
+  virtual absl::StatusOr<std::string> Owner(uint64_t id) = 0;
+
   // Calls `visit` for each edge leaving (`outgoing`) or entering `id` that
   // was asserted before the snapshot.
   virtual absl::Status ForEachEdge(
@@ -100,6 +103,8 @@ class MemoryGraphView final : public GraphView {
   }
   absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
+  // From the index: no RocksDB read.
+  absl::StatusOr<std::string> Owner(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
@@ -147,6 +152,8 @@ class StoredGraphView : public GraphView {
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
   absl::StatusOr<v1::Classification> Effective(uint64_t id) override;
   absl::StatusOr<std::string> Namespace(uint64_t id) override;
+  // Reads the node's record.
+  absl::StatusOr<std::string> Owner(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
       absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
@@ -155,6 +162,7 @@ class StoredGraphView : public GraphView {
   struct Cached {
     NodeInfo info;
     std::string ns;
+    std::string owner;  // At the snapshot.
     bool effective_known = false;
     v1::Classification effective = v1::CLASSIFICATION_UNSPECIFIED;
   };

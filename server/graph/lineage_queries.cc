@@ -229,8 +229,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
           continue;  // Data flow edges only reach the kinds above.
       }
       RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
-      ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadNodeRecord(store_, id));
-      impacted->set_owner(PropertyAt(record, "owner", size_));
+      ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(id));
       google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
       const Visit& visit = result_.visits.at(id);
       auto pred = witnesses.find(visit.pred);

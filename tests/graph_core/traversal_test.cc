@@ -24,6 +24,7 @@ struct SyntheticRun {
   std::string run;
   std::vector<std::string> inputs, outputs;  // Version names.
   v1::Classification input_tier = v1::CLASSIFICATION_UNSPECIFIED;
+  std::string input_owner;  // Asserted on every input version when set.
 };
 
 EventPlan PlanOf(const SyntheticRun& r, uint64_t time) {
@@ -46,6 +47,9 @@ EventPlan PlanOf(const SyntheticRun& r, uint64_t time) {
     const size_t v = add(v1::NODE_KIND_DATASET_VERSION,
                          VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", in, "1"), in);
     plan.nodes[v].classification = r.input_tier;
+    if (!r.input_owner.empty()) {
+      plan.nodes[v].properties.emplace_back(std::string(kOwnerProperty), r.input_owner);
+    }
     plan.edges.push_back({v, v1::EDGE_KIND_INPUT_TO, run});
   }
   for (const std::string& out : r.outputs) {
@@ -107,6 +111,9 @@ struct Reference {
   std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> down, up;  // -> (node, index)
   std::map<std::string, uint64_t> first;  // Node -> first log index.
   std::map<std::string, std::vector<std::pair<uint64_t, int>>> tiers;  // Declared: (index, tier).
+  // Owners asserted: (index, owner). Event time rises with the index, so the
+  // last assertion wins.
+  std::map<std::string, std::vector<std::pair<uint64_t, std::string>>> owners;
 
   explicit Reference(const std::vector<SyntheticRun>& runs) {
     for (uint64_t i = 0; i < runs.size(); ++i) {
@@ -115,6 +122,7 @@ struct Reference {
       for (const std::string& in : runs[i].inputs) {
         first.emplace("V:" + in, i);
         tiers["V:" + in].push_back({i, static_cast<int>(runs[i].input_tier)});
+        if (!runs[i].input_owner.empty()) owners["V:" + in].push_back({i, runs[i].input_owner});
         Add("V:" + in, run, i);
       }
       for (const std::string& out : runs[i].outputs) {
@@ -150,6 +158,15 @@ struct Reference {
     depth.erase(start);
     return depth;
   }
+  std::string Owner(const std::string& node, uint64_t snapshot) const {
+    std::string owner;
+    auto it = owners.find(node);
+    if (it == owners.end()) return owner;
+    for (const auto& [index, value] : it->second) {
+      if (index < snapshot) owner = value;
+    }
+    return owner;
+  }
   int Effective(const std::string& node, uint64_t snapshot) const {
     int best = 0;
     auto bfs = Bfs(node, true, snapshot, 0);
@@ -184,6 +201,7 @@ std::vector<SyntheticRun> RandomRuns(std::mt19937& rng, int count, bool cycles) 
     }
     if (rng() % 17 == 0) r.input_tier = v1::CLASSIFICATION_RESTRICTED;
     else if (rng() % 7 == 0) r.input_tier = v1::CLASSIFICATION_CONFIDENTIAL;
+    if (rng() % 3 == 0) r.input_owner = absl::StrCat("team-", rng() % 4);
     runs.push_back(std::move(r));
   }
   return runs;
@@ -223,11 +241,16 @@ void CheckAgainstReference(GraphCoreTest& t, const std::vector<SyntheticRun>& ru
                                             << " snapshot=" << snapshot << " depth=" << max_depth;
     StoredGraphView stored(*t.store_, snapshot);
     EXPECT_EQ(t.Depths(stored, spec), want) << start;
-    // Effective classification, both views, against the reference.
-    for (const auto& [id, depth] : want) {
+    // Effective classification and owner, both views, against the reference.
+    std::map<uint64_t, uint32_t> answered = want;
+    answered[ids[start]] = 0;
+    for (const auto& [id, depth] : answered) {
       const int expected = ref.Effective(names[id], snapshot);
       EXPECT_EQ(*memory.Effective(id), expected) << names[id] << " @" << snapshot;
       EXPECT_EQ(*stored.Effective(id), expected) << names[id] << " @" << snapshot;
+      const std::string owner = ref.Owner(names[id], snapshot);
+      EXPECT_EQ(*memory.Owner(id), owner) << names[id] << " @" << snapshot;
+      EXPECT_EQ(*stored.Owner(id), owner) << names[id] << " @" << snapshot;
     }
   }
 }
@@ -266,6 +289,9 @@ TEST_F(GraphCoreTest, ReloadedIndexEqualsTheIncrementalOne) {
     for (size_t i = 0; i < x->effective.size(); ++i) {
       EXPECT_EQ(x->effective[i].log_index, y->effective[i].log_index);
       EXPECT_EQ(x->effective[i].tier, y->effective[i].tier);
+    }
+    for (uint64_t snapshot : {uint64_t{1}, uint64_t{runs.size() / 2}, ~uint64_t{0}}) {
+      EXPECT_EQ(a.owner_at(id, snapshot), b.owner_at(id, snapshot)) << id << " @" << snapshot;
     }
   }
 }

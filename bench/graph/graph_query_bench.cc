@@ -48,6 +48,9 @@ ABSL_FLAG(std::string, samples, "samples.tsv", "Start points (graph_export's sam
 ABSL_FLAG(int, rounds, 3, "Timed passes over the start points of each shape.");
 ABSL_FLAG(int, max_samples, 60, "Start points per shape, at most.");
 ABSL_FLAG(int, page_size, 0, "Traverse/DeletionImpact page size (0: the server's default).");
+ABSL_FLAG(std::string, impact_witness, "predecessor",
+          "DeletionImpact witness form: predecessor (one ID per node, what a deletion "
+          "workflow reading large answers asks for) or full (every node's whole path).");
 ABSL_FLAG(int, lineaged_pid, 0, "lineaged's process ID, to report its memory.");
 ABSL_FLAG(std::string, shapes, "", "Comma-separated shape names to run (default: all).");
 ABSL_FLAG(std::string, results, "", "Also write the table here (Markdown).");
@@ -201,11 +204,15 @@ std::vector<Shape> Shapes(LineageReader& reader) {
       return reader.Traverse(r);
     };
   };
-  auto impact = [&reader, page_size](const std::string& token) {
+  const v1::WitnessForm witness = absl::GetFlag(FLAGS_impact_witness) == "full"
+                                      ? v1::WITNESS_FORM_FULL_PATH
+                                      : v1::WITNESS_FORM_PREDECESSOR;
+  auto impact = [&reader, page_size, witness](const std::string& token) {
     v1::DeletionImpactRequest r;
     r.add_subject_tokens(token);
     r.set_view(v1::NODE_VIEW_ID);
     r.set_page_size(page_size);
+    r.set_witness(witness);
     return reader.DeletionImpact(r);
   };
   auto trace = [&reader](const std::string& start) {

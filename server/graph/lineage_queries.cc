@@ -176,10 +176,11 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
  public:
   ImpactPages(const GraphStore& store, const GraphIndex* index, uint64_t size,
               v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources,
-              TraversalResult result, v1::NodeView level, uint32_t page_size)
+              TraversalResult result, v1::NodeView level, uint32_t page_size,
+              bool full_paths)
       : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
         sources_(std::move(sources)), result_(std::move(result)), level_(level),
-        page_size_(page_size) {
+        page_size_(page_size), full_paths_(full_paths) {
     // Impacted: everything reached downstream except the sources and the
     // versions equivalent to them (depth 0).
     for (uint64_t id : result_.returned) {
@@ -230,8 +231,13 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       }
       RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
       ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(id));
-      google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
       const Visit& visit = result_.visits.at(id);
+      impacted->set_witness_predecessor(visit.pred);
+      if (!full_paths_) {
+        impacted->set_source_node_id(SourceOf(id));
+        continue;
+      }
+      google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
       auto pred = witnesses.find(visit.pred);
       if (pred != witnesses.end()) {
         witness->Reserve(pred->second->size() + 1);
@@ -266,7 +272,33 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   const TraversalResult result_;
   const v1::NodeView level_;
   const uint32_t page_size_;
+  const bool full_paths_;
   std::vector<uint64_t> impacted_;
+  // The source each node's witness path starts from (predecessor form),
+  // for the nodes answered so far and their predecessors.
+  absl::flat_hash_map<uint64_t, uint64_t> source_of_;
+
+  // Walks predecessors only as far as one whose source is known: nodes come
+  // in traversal order, so that is almost always the first step.
+  uint64_t SourceOf(uint64_t id) {
+    std::vector<uint64_t> walked;
+    uint64_t source = id;
+    while (true) {
+      if (auto known = source_of_.find(source); known != source_of_.end()) {
+        source = known->second;
+        break;
+      }
+      const Visit* visit = result_.visits.find(source);
+      if (visit == nullptr || visit->pred == Visit::kNoPred ||
+          walked.size() > result_.visits.size()) {
+        break;  // A start: its own source.
+      }
+      walked.push_back(source);
+      source = visit->pred;
+    }
+    for (uint64_t w : walked) source_of_[w] = source;
+    return source;
+  }
   bool first_ = true;
   size_t next_ = 0;
   uint64_t totals_[4] = {0, 0, 0, 0};
@@ -442,6 +474,10 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
                                                    kMaxSelectors));
   }
   RETURN_IF_ERROR(CheckEnums(request.view()));
+  if (!v1::WitnessForm_IsValid(request.witness())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "witness: got ", request.witness(), ", want a lineage.v1.WitnessForm value"));
+  }
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   std::vector<uint64_t> sources;
   TraversalResult result;
@@ -488,7 +524,8 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
   }
   return std::unique_ptr<PageSource<v1::DeletionImpactResponse>>(new ImpactPages(
       store_, index_, snap.size, std::move(snap.checkpoint), std::move(sources), std::move(result),
-      Level(request.view()), PageSize(request.page_size())));
+      Level(request.view()), PageSize(request.page_size()),
+      request.witness() != v1::WITNESS_FORM_PREDECESSOR));
 }
 
 absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(

@@ -16,7 +16,8 @@ constexpr int kMaxDepth = 8;
 
 bool IsNodeField(const std::string& name) {
   return name == "node_id" || name == "from_node_id" || name == "to_node_id" ||
-         name == "source_node_id" || name == "node_ids" || name == "witness_path";
+         name == "source_node_id" || name == "node_ids" || name == "witness_path" ||
+         name == "witness_predecessor";
 }
 
 void AddNamespace(const std::string& ns, std::set<std::string>& namespaces) {
@@ -53,6 +54,7 @@ void CollectImpacted(const v1::ImpactedNode& impacted, int depth, std::vector<ui
   if (impacted.has_node()) CollectNode(impacted.node(), depth + 1, ids, namespaces);
   if (impacted.source_node_id() != 0) ids.push_back(impacted.source_node_id());
   ids.insert(ids.end(), impacted.witness_path().begin(), impacted.witness_path().end());
+  if (impacted.witness_predecessor() != 0) ids.push_back(impacted.witness_predecessor());
 }
 
 // The messages graph answers are made of, read directly. Each visits its

@@ -41,8 +41,9 @@ inline constexpr size_t kMaxRecordedNodes = 1000;
 inline constexpr size_t kMaxRecordedNamespaces = 100;
 
 // Appends to `ids` every node ID `m` names (fields node_id, from_node_id,
-// to_node_id, source_node_id, node_ids, witness_path, at any depth up to
-// 8; singular ones only when non-zero), and adds to `namespaces` its
+// to_node_id, source_node_id, node_ids, witness_path, witness_predecessor,
+// at any depth up to 8; singular ones only when non-zero), and adds to
+// `namespaces` its
 // non-empty "namespace" and "namespace_prefix" values while it holds fewer
 // than 100. Fields are visited in field-number order.
 void CollectNamedNodes(const google::protobuf::Message& m, std::vector<uint64_t>& ids,

@@ -237,6 +237,7 @@ void ExpectImpact(const GraphLedger& ledger, const std::set<std::string>& source
       EXPECT_TRUE(sources.count(ledger.KeyOf(in.witness_path(0))))
           << where << ": witness of " << key << " starts at " << ledger.KeyOf(in.witness_path(0));
       EXPECT_EQ(in.witness_path(in.witness_path_size() - 1), in.node().node_id()) << where;
+      EXPECT_EQ(in.witness_predecessor(), in.witness_path(in.witness_path_size() - 2)) << where;
       uint32_t hops = 0;
       for (int j = 0; j + 1 < in.witness_path_size(); ++j) {
         std::optional<RefEdge> e =

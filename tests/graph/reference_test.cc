@@ -1,9 +1,12 @@
 // The lineage graph on real RocksDB against a naive in-memory reference
 // (tests/graph/reference_graph.h): random layered pipelines, with and
 // without cycles, served from the in-memory index and from RocksDB only.
+#include <map>
 #include <random>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/graph/graph_expect.h"
 #include "tests/graph/graph_ledger.h"
@@ -171,7 +174,38 @@ TEST_P(ReferenceTest, DeletionImpactsMatchTheReference) {
     absl::StatusOr<GraphClient::Impact> got = ledger_->graph().DeletionImpact(request);
     ASSERT_TRUE(got.ok()) << got.status();
     ExpectImpact(*ledger_, sources, *got, absl::StrCat("impact ", request.ShortDebugString()));
+
+    // The predecessor form: the same nodes, sources and witness steps as the
+    // full paths just checked, without the paths.
+    request.set_witness(v1::WITNESS_FORM_PREDECESSOR);
+    absl::StatusOr<GraphClient::Impact> compact = ledger_->graph().DeletionImpact(request);
+    ASSERT_TRUE(compact.ok()) << compact.status();
+    const std::string context = absl::StrCat("impact ", request.ShortDebugString());
+    auto steps = [](const GraphClient::Impact& impact, bool paths) {
+      std::map<uint64_t, std::tuple<uint64_t, uint64_t, std::string, int>> out;
+      for (const auto* group : {&impact.dataset_versions, &impact.runs, &impact.model_versions,
+                                &impact.deployments}) {
+        for (const v1::ImpactedNode& n : *group) {
+          out[n.node().node_id()] = {n.source_node_id(), n.witness_predecessor(), n.owner(),
+                                     paths ? 0 : n.witness_path_size()};
+        }
+      }
+      return out;
+    };
+    EXPECT_EQ(steps(*compact, false), steps(*got, true)) << context;
+    EXPECT_EQ(compact->sources.size(), got->sources.size()) << context;
   }
+}
+
+TEST_P(ReferenceTest, DeletionImpactRejectsAnUnknownWitnessForm) {
+  const std::vector<std::string> versions =
+      ledger_->reference().KeysOfKind(v1::NODE_KIND_DATASET_VERSION);
+  v1::DeletionImpactRequest request;
+  *request.add_sources() = testing::ById(ledger_->IdOf(versions.front()));
+  request.set_witness(static_cast<v1::WitnessForm>(7));
+  absl::Status status = ledger_->graph().DeletionImpact(request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("witness"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ReferenceTest,

@@ -29,7 +29,7 @@ void ReferenceCollect(const Message& m, int depth, std::set<uint64_t>& nodes,
     const std::string& name = f->name();
     const bool node_field = name == "node_id" || name == "from_node_id" || name == "to_node_id" ||
                             name == "source_node_id" || name == "node_ids" ||
-                            name == "witness_path";
+                            name == "witness_path" || name == "witness_predecessor";
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_UINT64 && node_field) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(m, f); ++i) nodes.insert(r->GetRepeatedUInt64(m, f, i));
@@ -106,6 +106,7 @@ class AnswerNodesTest : public ::testing::Test {
       n->set_source_node_id(Id(base, spread));
       const int len = static_cast<int>(rng_() % 20);
       for (int j = 0; j < len; ++j) n->add_witness_path(Id(base, spread));
+      if (rng_() % 3 != 0) n->set_witness_predecessor(Id(base, spread));
     }
     return page;
   }

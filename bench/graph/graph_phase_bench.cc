@@ -4,10 +4,9 @@
 //
 //   load      GraphIndex::Load (what lineaged does at start)
 //   traverse  lineage::Traverse over a MemoryGraphView
-//   build     v1::Node / v1::ImpactedNode for every answer node, in pages,
-//             as LineageQueries' page sources do (the ID view; for deletion
-//             impact also the owner, from the index, and the witness path,
-//             copied from the predecessor's when it is on the same page)
+//   build     the answer's pages, by the page sources lineaged uses
+//             (server/graph/answer_pages.h; the ID view; for deletion impact
+//             also each node's owner, source and witness)
 //   audit     ServiceEdge::AddAnswer on every page (the node IDs an answer
 //             names, collected for its access record)
 //   encode    serializing the pages (what gRPC sends)
@@ -39,8 +38,7 @@
 #include "common/status_macros.h"
 #include "server/graph/graph_index.h"
 #include "server/graph/graph_view.h"
-#include "server/graph/node_builder.h"
-#include "server/graph/node_record.h"
+#include "server/graph/answer_pages.h"
 #include "server/graph/traversal.h"
 #include "server/service/service_edge.h"
 #include "storage/database.h"
@@ -52,6 +50,8 @@ ABSL_FLAG(int, max_samples, 20, "Start points per shape.");
 ABSL_FLAG(int, repeat, 3, "Times each query is run (the median is kept).");
 ABSL_FLAG(int, page_size, 10000, "Nodes per page.");
 ABSL_FLAG(std::string, only, "", "Run only the shapes whose title contains this.");
+ABSL_FLAG(std::string, impact_witness, "predecessor",
+          "DeletionImpact witness form: predecessor or full (as graph_query_bench).");
 ABSL_FLAG(bool, cpu_time, false, "Time phases in thread CPU time rather than wall time.");
 
 namespace lineage::bench {
@@ -95,16 +95,6 @@ struct Pages {
   std::vector<Page*> all;
 };
 
-// A node of the ID view, as LineageQueries' AnswerNode builds it from what
-// the traversal recorded.
-absl::StatusOr<v1::Node> IdNode(const TraversalResult& result, uint64_t id) {
-  v1::Node node;
-  node.set_node_id(id);
-  node.set_kind(result.visits.NodeKind(id));
-  node.set_depth(result.visits.at(id).depth);
-  return node;
-}
-
 KindSet DataFlow() {
   KindSet k;
   for (int e : {v1::EDGE_KIND_INPUT_TO, v1::EDGE_KIND_PRODUCED, v1::EDGE_KIND_SERVES,
@@ -133,23 +123,14 @@ absl::StatusOr<Phases> TraverseQuery(const GraphStore& store, const GraphIndex& 
   }
   p.traverse = Ms(Clock::now() - t);
   p.nodes = result.returned.size();
-  const size_t page_size = absl::GetFlag(FLAGS_page_size);
+  const uint32_t page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
   Pages<v1::TraverseResponse> pages;  // On arenas, as lineaged builds them.
   t = Clock::now();
-  for (size_t next = 0; next < result.returned.size() || pages.empty();) {
-    MemoryGraphView view(index, snapshot);  // One view per page, as TraversePages.
-    v1::TraverseResponse& page = pages.Add();
-    const size_t end = std::min(result.returned.size(), next + page_size);
-    page.mutable_nodes()->Reserve(static_cast<int>(end - next));
-    for (; next < end; ++next) {
-      const uint64_t id = result.returned[next];
-      v1::Node* node = page.add_nodes();  // In place, as LineageQueries' AnswerNode.
-      node->set_node_id(id);
-      node->set_kind(result.visits.NodeKind(id));
-      node->set_depth(result.visits.at(id).depth);
-    }
-    if (next == result.returned.size()) page.set_done(true);
-  }
+  std::unique_ptr<PageSource<v1::TraverseResponse>> source = MakeTraversePages(
+      store, &index, snapshot, {}, std::move(result), v1::NODE_VIEW_ID, page_size);
+  do {
+    RETURN_IF_ERROR(source->Next(pages.Add()));
+  } while (!pages.all.back()->done());
   p.build = Ms(Clock::now() - t);
   t = Clock::now();
   v1::AccessRecord record;
@@ -191,45 +172,16 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
     ASSIGN_OR_RETURN(result, Traverse(view, spec));
   }
   p.traverse = Ms(Clock::now() - t);
-  std::vector<uint64_t> impacted;
-  for (uint64_t id : result.returned) {
-    if (result.visits.at(id).depth > 0) impacted.push_back(id);
-  }
-  p.nodes = impacted.size();
-  const size_t page_size = absl::GetFlag(FLAGS_page_size);
+  for (uint64_t id : result.returned) p.nodes += result.visits.at(id).depth > 0;
+  const uint32_t page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
   Pages<v1::DeletionImpactResponse> pages;  // On arenas, as lineaged builds them.
   t = Clock::now();
-  for (size_t next = 0; next < impacted.size() || pages.empty();) {
-    MemoryGraphView view(index, snapshot);
-    v1::DeletionImpactResponse& page = pages.Add();
-    absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
-    const size_t end = std::min(impacted.size(), next + page_size);
-    for (; next < end; ++next) {
-      const uint64_t id = impacted[next];
-      ASSIGN_OR_RETURN(v1::Node node, IdNode(result, id));
-      v1::ImpactedNode* impacted_node =
-          node.kind() == v1::NODE_KIND_RUN             ? page.add_runs()
-          : node.kind() == v1::NODE_KIND_MODEL_VERSION ? page.add_model_versions()
-          : node.kind() == v1::NODE_KIND_DEPLOYMENT    ? page.add_deployments()
-                                                       : page.add_dataset_versions();
-      ASSIGN_OR_RETURN(*impacted_node->mutable_owner(), view.Owner(id));
-      google::protobuf::RepeatedField<uint64_t>* witness = impacted_node->mutable_witness_path();
-      auto pred = witnesses.find(result.visits.at(id).pred);
-      if (pred != witnesses.end()) {  // The predecessor's path and this node.
-        witness->Reserve(pred->second->size() + 1);
-        witness->MergeFrom(*pred->second);
-        witness->AddAlreadyReserved(id);
-      } else {
-        const std::vector<uint64_t> path = PathToStart(result, id);  // The source last.
-        witness->Reserve(static_cast<int>(path.size()));
-        for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
-      }
-      impacted_node->set_source_node_id(witness->Get(0));
-      witnesses[id] = witness;
-      *impacted_node->mutable_node() = std::move(node);
-    }
-    if (next == impacted.size()) page.set_done(true);
-  }
+  std::unique_ptr<PageSource<v1::DeletionImpactResponse>> source =
+      MakeImpactPages(store, &index, snapshot, {}, spec.start, std::move(result), v1::NODE_VIEW_ID,
+                      page_size, absl::GetFlag(FLAGS_impact_witness) == "full");
+  do {
+    RETURN_IF_ERROR(source->Next(pages.Add()));
+  } while (!pages.all.back()->done());
   p.build = Ms(Clock::now() - t);
   t = Clock::now();
   v1::AccessRecord record;

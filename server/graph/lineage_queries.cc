@@ -28,12 +28,6 @@ constexpr uint32_t kMaxPage = 100000;
 constexpr int kMaxSelectors = 10000;
 constexpr uint64_t kMaxSearchScan = 200000;
 
-std::unique_ptr<GraphView> MakeView(const GraphStore& store, const GraphIndex* index,
-                                    uint64_t size) {
-  if (index != nullptr) return std::make_unique<MemoryGraphView>(*index, size);
-  return std::make_unique<StoredGraphView>(store, size);
-}
-
 uint32_t PageSize(uint32_t requested) {
   return requested == 0 ? kDefaultPage : std::min(requested, kMaxPage);
 }
@@ -69,15 +63,6 @@ v1::NodeView Level(v1::NodeView view) {
   return view == v1::NODE_VIEW_UNSPECIFIED ? v1::NODE_VIEW_BASIC : view;
 }
 
-v1::Edge ToEdge(uint64_t from, uint64_t to, v1::EdgeKind kind, uint64_t log_index) {
-  v1::Edge e;
-  e.set_from_node_id(from);
-  e.set_to_node_id(to);
-  e.set_kind(kind);
-  e.set_log_index(log_index);
-  return e;
-}
-
 KindSet DataFlowEdges() {
   KindSet set;
   set.Add(v1::EDGE_KIND_INPUT_TO);
@@ -105,204 +90,6 @@ absl::StatusOr<std::vector<uint64_t>> ResolveAll(
   return ids;
 }
 
-// Sets `node` to node `id` of a traversal's answer. The ID view needs
-// nothing the traversal did not already read, so it skips the view (and the
-// index's memory, which is far larger than the caches) and is written in
-// place.
-absl::Status AnswerNode(const GraphStore& store, GraphView& view, const TraversalResult& result,
-                        uint64_t id, v1::NodeView level, v1::Node& node) {
-  const Visit& visit = result.visits.at(id);
-  const v1::NodeKind kind = result.visits.NodeKind(id);
-  if (level != v1::NODE_VIEW_ID || kind == v1::NODE_KIND_UNSPECIFIED) {
-    ASSIGN_OR_RETURN(node, BuildNode(store, view, id, visit.depth, level));
-    return absl::OkStatus();
-  }
-  node.set_node_id(id);
-  node.set_kind(kind);
-  node.set_depth(visit.depth);
-  return absl::OkStatus();
-}
-
-// Pages of a traversal, built on demand with a short-lived view each.
-class TraversePages : public PageSource<v1::TraverseResponse> {
- public:
-  TraversePages(const GraphStore& store, const GraphIndex* index, uint64_t size,
-                v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
-                uint32_t page_size)
-      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        result_(std::move(result)), level_(level), page_size_(page_size) {}
-
-  absl::Status Next(v1::TraverseResponse& page) override {
-    if (first_) *page.mutable_checkpoint() = checkpoint_;
-    first_ = false;
-    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
-    const size_t end = std::min(result_.returned.size(), next_node_ + page_size_);
-    page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
-    for (; next_node_ < end; ++next_node_) {
-      const uint64_t id = result_.returned[next_node_];
-      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *page.add_nodes()));
-    }
-    const size_t edge_end = std::min(result_.edges.size(), next_edge_ + page_size_);
-    for (; next_edge_ < edge_end; ++next_edge_) {
-      const VisitedEdge& e = result_.edges[next_edge_];
-      *page.add_edges() = ToEdge(e.from, e.to, e.kind, e.log_index);
-    }
-    if (next_node_ == result_.returned.size() && next_edge_ == result_.edges.size()) {
-      page.set_done(true);
-      page.set_truncated(result_.truncated);
-      page.set_truncation_reason(result_.reason);
-      page.set_visited(result_.visits.size());
-      page.set_returned(result_.returned.size());
-      *page.mutable_checkpoint() = checkpoint_;
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const GraphStore& store_;
-  const GraphIndex* index_;
-  const uint64_t size_;
-  const v1::SignedCheckpoint checkpoint_;
-  const TraversalResult result_;
-  const v1::NodeView level_;
-  const uint32_t page_size_;
-  bool first_ = true;
-  size_t next_node_ = 0;
-  size_t next_edge_ = 0;
-};
-
-// Pages of a deletion impact, grouped by kind within each page.
-class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
- public:
-  ImpactPages(const GraphStore& store, const GraphIndex* index, uint64_t size,
-              v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources,
-              TraversalResult result, v1::NodeView level, uint32_t page_size,
-              bool full_paths)
-      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        sources_(std::move(sources)), result_(std::move(result)), level_(level),
-        page_size_(page_size), full_paths_(full_paths) {
-    // Impacted: everything reached downstream except the sources and the
-    // versions equivalent to them (depth 0).
-    for (uint64_t id : result_.returned) {
-      if (result_.visits.at(id).depth > 0) impacted_.push_back(id);
-    }
-  }
-
-  absl::Status Next(v1::DeletionImpactResponse& page) override {
-    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
-    if (first_) {
-      *page.mutable_checkpoint() = checkpoint_;
-      for (uint64_t id : sources_) {
-        ASSIGN_OR_RETURN(*page.add_sources(), BuildNode(store_, *view, id, 0, level_));
-      }
-      first_ = false;
-    }
-    const size_t end = std::min(impacted_.size(), next_ + page_size_);
-    // Witness paths of this page's nodes, by node: a node's path is its
-    // predecessor's plus itself, so most are a copy rather than a walk.
-    absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
-    for (; next_ < end; ++next_) {
-      const uint64_t id = impacted_[next_];
-      v1::NodeKind kind = result_.visits.NodeKind(id);
-      if (kind == v1::NODE_KIND_UNSPECIFIED) {  // Not expanded (never, as traversals go).
-        ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
-        kind = info.kind;
-      }
-      v1::ImpactedNode* impacted = nullptr;
-      switch (kind) {
-        case v1::NODE_KIND_DATASET_VERSION:
-          impacted = page.add_dataset_versions();
-          ++totals_[0];
-          break;
-        case v1::NODE_KIND_RUN:
-          impacted = page.add_runs();
-          ++totals_[1];
-          break;
-        case v1::NODE_KIND_MODEL_VERSION:
-          impacted = page.add_model_versions();
-          ++totals_[2];
-          break;
-        case v1::NODE_KIND_DEPLOYMENT:
-          impacted = page.add_deployments();
-          ++totals_[3];
-          break;
-        default:
-          continue;  // Data flow edges only reach the kinds above.
-      }
-      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
-      ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(id));
-      const Visit& visit = result_.visits.at(id);
-      impacted->set_witness_predecessor(visit.pred);
-      if (!full_paths_) {
-        impacted->set_source_node_id(SourceOf(id));
-        continue;
-      }
-      google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
-      auto pred = witnesses.find(visit.pred);
-      if (pred != witnesses.end()) {
-        witness->Reserve(pred->second->size() + 1);
-        witness->MergeFrom(*pred->second);
-        witness->AddAlreadyReserved(id);
-      } else {
-        const std::vector<uint64_t> path = PathToStart(result_, id);  // The source last.
-        witness->Reserve(static_cast<int>(path.size()));
-        for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
-      }
-      impacted->set_source_node_id(witness->Get(0));
-      witnesses[id] = witness;
-    }
-    if (next_ == impacted_.size()) {
-      page.set_done(true);
-      page.set_complete(true);
-      page.set_total_dataset_versions(totals_[0]);
-      page.set_total_runs(totals_[1]);
-      page.set_total_model_versions(totals_[2]);
-      page.set_total_deployments(totals_[3]);
-      *page.mutable_checkpoint() = checkpoint_;
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const GraphStore& store_;
-  const GraphIndex* index_;
-  const uint64_t size_;
-  const v1::SignedCheckpoint checkpoint_;
-  const std::vector<uint64_t> sources_;
-  const TraversalResult result_;
-  const v1::NodeView level_;
-  const uint32_t page_size_;
-  const bool full_paths_;
-  std::vector<uint64_t> impacted_;
-  // The source each node's witness path starts from (predecessor form),
-  // for the nodes answered so far and their predecessors.
-  absl::flat_hash_map<uint64_t, uint64_t> source_of_;
-
-  // Walks predecessors only as far as one whose source is known: nodes come
-  // in traversal order, so that is almost always the first step.
-  uint64_t SourceOf(uint64_t id) {
-    std::vector<uint64_t> walked;
-    uint64_t source = id;
-    while (true) {
-      if (auto known = source_of_.find(source); known != source_of_.end()) {
-        source = known->second;
-        break;
-      }
-      const Visit* visit = result_.visits.find(source);
-      if (visit == nullptr || visit->pred == Visit::kNoPred ||
-          walked.size() > result_.visits.size()) {
-        break;  // A start: its own source.
-      }
-      walked.push_back(source);
-      source = visit->pred;
-    }
-    for (uint64_t w : walked) source_of_[w] = source;
-    return source;
-  }
-  bool first_ = true;
-  size_t next_ = 0;
-  uint64_t totals_[4] = {0, 0, 0, 0};
-};
 
 }  // namespace
 
@@ -378,9 +165,8 @@ absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries
     ASSIGN_OR_RETURN(spec.start, ResolveAll(store_, *view, request.start(), "start"));
     ASSIGN_OR_RETURN(result, lineage::Traverse(*view, spec));
   }
-  return std::unique_ptr<PageSource<v1::TraverseResponse>>(
-      new TraversePages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(result),
-                        Level(request.view()), PageSize(request.page_size())));
+  return MakeTraversePages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(result),
+                           Level(request.view()), PageSize(request.page_size()));
 }
 
 absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& request,
@@ -522,10 +308,9 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
       }
     }
   }
-  return std::unique_ptr<PageSource<v1::DeletionImpactResponse>>(new ImpactPages(
-      store_, index_, snap.size, std::move(snap.checkpoint), std::move(sources), std::move(result),
-      Level(request.view()), PageSize(request.page_size()),
-      request.witness() != v1::WITNESS_FORM_PREDECESSOR));
+  return MakeImpactPages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(sources),
+                         std::move(result), Level(request.view()), PageSize(request.page_size()),
+                         request.witness() != v1::WITNESS_FORM_PREDECESSOR);
 }
 
 absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(

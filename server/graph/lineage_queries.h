@@ -16,24 +16,13 @@
 
 #include "absl/status/statusor.h"
 #include "lineage/v1/lineage.pb.h"
+#include "server/graph/answer_pages.h"
 #include "server/graph/graph_index.h"
 #include "server/graph/graph_view.h"
 #include "server/ledger/ledger.h"
 #include "storage/graph_store.h"
 
 namespace lineage {
-
-// Produces the pages of a streamed answer, one at a time.
-template <typename Page>
-class PageSource {
- public:
-  virtual ~PageSource() = default;
-  // Fills `page`, which must be empty, with the next page; its `done` field
-  // is set on the last one. `page` may live on an arena (callers give each
-  // page one: an answer of a million nodes is then freed at once, not node
-  // by node). Errors as the query's.
-  virtual absl::Status Next(Page& page) = 0;
-};
 
 class LineageQueries {
  public:

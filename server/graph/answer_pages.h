@@ -1,0 +1,66 @@
+// The pages of Traverse and DeletionImpact answers, built on demand from a
+// finished traversal (so memory stays bounded by the traversal plus one
+// page), and the small helpers every answer shares: the view a query reads
+// through and the wire form of an edge.
+//
+// Kept apart from LineageQueries (which resolves requests, snapshots and
+// runs the traversal) so that bench/graph/graph_phase_bench times the very
+// code lineaged answers with.
+//
+// Thread-safety: a PageSource is used by one thread; the store and index
+// must outlive it.
+#ifndef LINEAGE_SERVER_GRAPH_ANSWER_PAGES_H_
+#define LINEAGE_SERVER_GRAPH_ANSWER_PAGES_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lineage/v1/lineage.pb.h"
+#include "server/graph/graph_index.h"
+#include "server/graph/graph_view.h"
+#include "server/graph/traversal.h"
+#include "storage/graph_store.h"
+
+namespace lineage {
+
+// Produces the pages of a streamed answer, one at a time.
+template <typename Page>
+class PageSource {
+ public:
+  virtual ~PageSource() = default;
+  // Fills `page`, which must be empty, with the next page; its `done` field
+  // is set on the last one. `page` may live on an arena (callers give each
+  // page one: an answer of a million nodes is then freed at once, not node
+  // by node). Errors as the query's.
+  virtual absl::Status Next(Page& page) = 0;
+};
+
+// A view of the graph at tree size `size`: over `index` when there is one,
+// else straight over RocksDB.
+std::unique_ptr<GraphView> MakeView(const GraphStore& store, const GraphIndex* index,
+                                    uint64_t size);
+
+v1::Edge ToEdge(uint64_t from, uint64_t to, v1::EdgeKind kind, uint64_t log_index);
+
+// The pages of a Traverse answer: `result`'s nodes at `level`, then its
+// edges, `page_size` of each per page; the first page carries `checkpoint`,
+// the last the counts and truncation.
+std::unique_ptr<PageSource<v1::TraverseResponse>> MakeTraversePages(
+    const GraphStore& store, const GraphIndex* index, uint64_t size,
+    v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
+    uint32_t page_size);
+
+// The pages of a DeletionImpact answer: `sources` on the first page, then
+// every node `result` reached below depth 0, grouped by kind within each
+// page, with its owner, source and witness (whole paths when `full_paths`,
+// else predecessors only).
+std::unique_ptr<PageSource<v1::DeletionImpactResponse>> MakeImpactPages(
+    const GraphStore& store, const GraphIndex* index, uint64_t size,
+    v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources, TraversalResult result,
+    v1::NodeView level, uint32_t page_size, bool full_paths);
+
+}  // namespace lineage
+
+#endif  // LINEAGE_SERVER_GRAPH_ANSWER_PAGES_H_

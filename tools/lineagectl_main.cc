@@ -17,6 +17,14 @@
 // Events for `append` are LineageEvent JSON (one object, an array, or JSON
 // Lines); each is serialized once, signed with --key, and sent. With --vkey
 // every receipt and checkpoint is verified against the pinned log key.
+//
+// Every command but keygen talks to --server: in plaintext without TLS flags
+// (the loopback development default and the loopback operator port), over
+// TLS with --tls_ca, and over mutual TLS with --tls_cert and --tls_key too
+// (tools/client_channel.h):
+//
+//   lineagectl --server=ledger.example.com:50051 --tls_ca=ca.pem
+//     --tls_cert=client.pem --tls_key=client.key checkpoint --vkey V   (one line)
 #include <grpcpp/grpcpp.h>
 
 #include <iostream>
@@ -36,9 +44,21 @@
 #include "crypto/key_id.h"
 #include "tools/admin_commands.h"
 #include "tools/cli_util.h"
+#include "tools/client_channel.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "Ledger address (host:port).");
 ABSL_FLAG(int, timeout_seconds, 30, "Deadline of each call.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "Speak TLS and verify the server's certificate against these PEM roots (the CA that "
+          "signed it). Without any --tls_* flag: plaintext, for loopback only.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "Mutual TLS: this PEM client certificate (chain), whose identity the server's access "
+          "policy names. Needs --tls_key.");
+ABSL_FLAG(std::string, tls_key, "",
+          "Mutual TLS: the PEM private key of --tls_cert (unencrypted, mode 0600).");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "The name the server's certificate must carry, when it differs from the host in "
+          "--server (e.g. connecting by IP address).");
 ABSL_FLAG(std::string, vkey, "", "Pinned log verifier key, or a file holding it.");
 ABSL_FLAG(std::string, out, "", "keygen: private key file to create (FILE.pub gets the public key).");
 ABSL_FLAG(std::string, key, "", "append: producer private key (PKCS #8 PEM).");
@@ -66,12 +86,21 @@ ABSL_FLAG(std::string, service, "", "health: the service to check (\"\" is the w
 namespace lineage::cli {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel() {
-  return grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+using ChannelPtr = std::shared_ptr<grpc::Channel>;
+
+ChannelOptions ChannelFlags() {
+  ChannelOptions options;
+  options.address = absl::GetFlag(FLAGS_server);
+  options.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  options.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  return options;
 }
+
 absl::Duration Deadline() { return absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds)); }
 
-LedgerClient Connect() { return LedgerClient(Channel(), Deadline()); }
+LedgerClient Connect(const ChannelPtr& channel) { return LedgerClient(channel, Deadline()); }
 
 absl::Status KeyGen() {
   const std::string out = absl::GetFlag(FLAGS_out);
@@ -87,7 +116,7 @@ absl::Status KeyGen() {
   return absl::OkStatus();
 }
 
-absl::Status RegisterKey() {
+absl::Status RegisterKey(const ChannelPtr& channel) {
   v1::RegisterKeyRequest request;
   ASSIGN_OR_RETURN(std::string pem, ReadFile(absl::GetFlag(FLAGS_public_key)));
   request.set_public_key_pem(pem);
@@ -104,20 +133,21 @@ absl::Status RegisterKey() {
     }
     request.mutable_not_after()->set_seconds(absl::ToUnixSeconds(t));
   }
-  ASSIGN_OR_RETURN(v1::ProducerKey key, Connect().RegisterKey(request));
+  ASSIGN_OR_RETURN(v1::ProducerKey key, Connect(channel).RegisterKey(request));
   std::cout << ToJson(key) << "\n";
   return absl::OkStatus();
 }
 
-absl::Status ListKeys() {
-  ASSIGN_OR_RETURN(v1::ListKeysResponse keys, Connect().ListKeys(absl::GetFlag(FLAGS_all)));
+absl::Status ListKeys(const ChannelPtr& channel) {
+  ASSIGN_OR_RETURN(v1::ListKeysResponse keys,
+                   Connect(channel).ListKeys(absl::GetFlag(FLAGS_all)));
   std::cout << ToJson(keys) << "\n";
   return absl::OkStatus();
 }
 
-absl::Status RevokeKey() {
-  ASSIGN_OR_RETURN(v1::ProducerKey key,
-                   Connect().RevokeKey(absl::GetFlag(FLAGS_key_id), absl::GetFlag(FLAGS_reason)));
+absl::Status RevokeKey(const ChannelPtr& channel) {
+  ASSIGN_OR_RETURN(v1::ProducerKey key, Connect(channel).RevokeKey(absl::GetFlag(FLAGS_key_id),
+                                                                   absl::GetFlag(FLAGS_reason)));
   std::cout << ToJson(key) << "\n";
   return absl::OkStatus();
 }
@@ -130,7 +160,7 @@ absl::Status SaveEvidence(const std::string& dir, const v1::SignedEvent& event,
   return ReplaceFile(base + ".checkpoint", checkpoint.note());
 }
 
-absl::Status Append(const std::vector<char*>& args) {
+absl::Status Append(const ChannelPtr& channel, const std::vector<char*>& args) {
   if (absl::GetFlag(FLAGS_key).empty()) {
     return absl::InvalidArgumentError(
         "--key: missing (the producer private key, e.g. lineage-data/keys/dev-producer.pem)");
@@ -157,7 +187,7 @@ absl::Status Append(const std::vector<char*>& args) {
     }
   }
   if (signed_events.empty()) return absl::InvalidArgumentError("no events in the input");
-  LedgerClient client = Connect();
+  LedgerClient client = Connect(channel);
   const size_t batch = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch)));
   int rejected = 0;
   for (size_t begin = 0; begin < signed_events.size(); begin += batch) {
@@ -195,8 +225,8 @@ absl::Status Append(const std::vector<char*>& args) {
   return absl::OkStatus();
 }
 
-absl::Status GetCheckpoint() {
-  ASSIGN_OR_RETURN(v1::SignedCheckpoint checkpoint, Connect().GetCheckpoint());
+absl::Status GetCheckpoint(const ChannelPtr& channel) {
+  ASSIGN_OR_RETURN(v1::SignedCheckpoint checkpoint, Connect(channel).GetCheckpoint());
   if (!absl::GetFlag(FLAGS_vkey).empty()) {
     ASSIGN_OR_RETURN(LogVerifier v, LoadVerifier(absl::GetFlag(FLAGS_vkey)));
     RETURN_IF_ERROR(v.VerifyCheckpoint(checkpoint).status());
@@ -206,9 +236,9 @@ absl::Status GetCheckpoint() {
   return absl::OkStatus();
 }
 
-absl::Status Inclusion() {
+absl::Status Inclusion(const ChannelPtr& channel) {
   ASSIGN_OR_RETURN(LogVerifier verifier, LoadVerifier(absl::GetFlag(FLAGS_vkey)));
-  LedgerClient client = Connect();
+  LedgerClient client = Connect(channel);
   absl::StatusOr<v1::InclusionProof> proof;
   if (absl::GetFlag(FLAGS_index) >= 0) {
     proof = client.GetInclusionProofByIndex(static_cast<uint64_t>(absl::GetFlag(FLAGS_index)));
@@ -225,11 +255,11 @@ absl::Status Inclusion() {
   return absl::OkStatus();
 }
 
-absl::Status Consistency() {
+absl::Status Consistency(const ChannelPtr& channel) {
   ASSIGN_OR_RETURN(LogVerifier verifier, LoadVerifier(absl::GetFlag(FLAGS_vkey)));
   ASSIGN_OR_RETURN(std::string old_note, ReadInput(absl::GetFlag(FLAGS_old_checkpoint)));
   ASSIGN_OR_RETURN(Checkpoint older, verifier.VerifyCheckpointNote(old_note));
-  ASSIGN_OR_RETURN(v1::ConsistencyProof proof, Connect().GetConsistencyProof(older.size));
+  ASSIGN_OR_RETURN(v1::ConsistencyProof proof, Connect(channel).GetConsistencyProof(older.size));
   ASSIGN_OR_RETURN(Checkpoint newer, verifier.VerifyCheckpoint(proof.checkpoint()));
   RETURN_IF_ERROR(verifier.VerifyConsistency(proof, older, newer));
   std::cout << ToJson(proof) << "\n";
@@ -238,9 +268,10 @@ absl::Status Consistency() {
   return absl::OkStatus();
 }
 
-absl::Status Entries() {
-  ASSIGN_OR_RETURN(v1::GetEntriesResponse entries,
-                   Connect().GetEntries(absl::GetFlag(FLAGS_start), absl::GetFlag(FLAGS_count)));
+absl::Status Entries(const ChannelPtr& channel) {
+  ASSIGN_OR_RETURN(
+      v1::GetEntriesResponse entries,
+      Connect(channel).GetEntries(absl::GetFlag(FLAGS_start), absl::GetFlag(FLAGS_count)));
   std::cout << ToJson(entries) << "\n";
   return absl::OkStatus();
 }
@@ -256,22 +287,30 @@ int Main(const std::vector<char*>& args) {
     std::cerr << "error: unexpected argument \"" << args[2] << "\"\n";
     return kExitUsage;
   }
+  const ChannelOptions channel_options = ChannelFlags();
+  ChannelPtr channel;  // Every command but keygen talks to the server.
+  if (command != "keygen") {
+    absl::StatusOr<ChannelPtr> opened = OpenChannel(channel_options);
+    if (!opened.ok()) return Fail(opened.status(), /*usage_on_invalid=*/true);
+    channel = *std::move(opened);
+  }
   absl::Status status =
       command == "keygen"         ? KeyGen()
-      : command == "register-key" ? RegisterKey()
-      : command == "list-keys"    ? ListKeys()
-      : command == "revoke-key"   ? RevokeKey()
-      : command == "append"       ? Append(args)
-      : command == "checkpoint"   ? GetCheckpoint()
-      : command == "inclusion"    ? Inclusion()
-      : command == "consistency"  ? Consistency()
-      : command == "entries"      ? Entries()
-      : command == "backup"       ? Backup(Channel(), Deadline(), absl::GetFlag(FLAGS_name))
-      : command == "verify-integrity" ? VerifyIntegrity(Channel(), Deadline(), absl::GetFlag(FLAGS_wait))
-      : command == "status"       ? Status(Channel(), Deadline())
-      : command == "health"       ? Health(Channel(), Deadline(), absl::GetFlag(FLAGS_service))
+      : command == "register-key" ? RegisterKey(channel)
+      : command == "list-keys"    ? ListKeys(channel)
+      : command == "revoke-key"   ? RevokeKey(channel)
+      : command == "append"       ? Append(channel, args)
+      : command == "checkpoint"   ? GetCheckpoint(channel)
+      : command == "inclusion"    ? Inclusion(channel)
+      : command == "consistency"  ? Consistency(channel)
+      : command == "entries"      ? Entries(channel)
+      : command == "backup"       ? Backup(channel, Deadline(), absl::GetFlag(FLAGS_name))
+      : command == "verify-integrity"
+          ? VerifyIntegrity(channel, Deadline(), absl::GetFlag(FLAGS_wait))
+      : command == "status"       ? Status(channel, Deadline())
+      : command == "health"       ? Health(channel, Deadline(), absl::GetFlag(FLAGS_service))
                                   : absl::InvalidArgumentError(absl::StrCat("unknown command \"", command, "\""));
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return Fail(ExplainConnectionFailure(channel_options, status));
   return kExitOk;
 }
 

@@ -2,7 +2,7 @@
 // for traversals 10x faster than a relational recursive query. RocksDB stays
 // the truth: the index is built from it at start and kept in step by
 // applying each committed group's GraphDelta before that group's checkpoint
-// is published. Node properties stay in RocksDB.
+// is published. Node properties stay in RocksDB, except the owner (below).
 //
 // Every edge and tier change carries the log index that made it, so any
 // read can be answered "as of" a tree size by ignoring later ones.

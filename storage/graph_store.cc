@@ -55,7 +55,7 @@ absl::StatusOr<std::string> GraphStore::ReadNode(const KvReader& r, uint64_t id)
 }
 
 void GraphStore::PutNode(WriteBatch& batch, uint64_t id, absl::string_view record) const {
-  batch.Put(Column::kGraphNodes, graph_schema::NodeIdKey(id), record);
+  batch.PutBlind(Column::kGraphNodes, graph_schema::NodeIdKey(id), record);
 }
 
 absl::Status GraphStore::ScanNodes(

@@ -52,6 +52,8 @@ class GraphStore {
 
   // The record bytes of node `id`. NOT_FOUND if unknown.
   absl::StatusOr<std::string> ReadNode(const KvReader& r, uint64_t id) const;
+  // Written blind: ReadNode through the same batch does not see it, so the
+  // writer keeps the records its group changed until the commit.
   void PutNode(WriteBatch& batch, uint64_t id, absl::string_view record) const;
   // Calls `visit(id, record)` for every node in ID order.
   absl::Status ScanNodes(const KvReader& r,

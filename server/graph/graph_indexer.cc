@@ -27,11 +27,21 @@ void GraphIndexer::OnCommitted() {
   if (committed_keys_.size() + pending_keys_.size() > kMaxCachedKeys) committed_keys_.clear();
   committed_keys_.merge(pending_keys_);
   pending_keys_.clear();
+  // Only records already cached (read back since they were written) are
+  // kept up to date: a node mentioned once, like most runs, never enters the
+  // cache, so it holds the hot nodes and is rarely cleared.
+  for (auto& [id, record] : pending_records_) {
+    if (auto it = committed_records_.find(id); it != committed_records_.end()) {
+      it->second = std::move(record);
+    }
+  }
+  pending_records_.clear();
 }
 
 void GraphIndexer::OnAborted() {
   pending_.Clear();
   pending_keys_.clear();
+  pending_records_.clear();
   next_id_.reset();  // Re-read the committed counter.
 }
 
@@ -46,6 +56,21 @@ absl::StatusOr<uint64_t> GraphIndexer::FindNode(const std::string& natural_key,
     committed_keys_.emplace(natural_key, *found);
   }
   return found;
+}
+
+absl::StatusOr<const storage::GraphNodeRecord*> GraphIndexer::FindRecord(uint64_t id,
+                                                                          WriteBatch& batch) {
+  if (auto it = pending_records_.find(id); it != pending_records_.end()) return &it->second;
+  if (auto it = committed_records_.find(id); it != committed_records_.end()) return &it->second;
+  // Not changed by this group (those are all in pending_records_): the
+  // batch holds nothing for it, so this reads the committed record.
+  ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, id));
+  storage::GraphNodeRecord record;
+  if (!record.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("graph node ", id, " record does not parse"));
+  }
+  if (committed_records_.size() >= kMaxCachedRecords) committed_records_.clear();
+  return &(committed_records_[id] = std::move(record));
 }
 
 absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint64_t time_micros,
@@ -79,10 +104,8 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
   bool is_new = false;
   if (found.ok()) {
     id = *found;
-    ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, id));
-    if (!record.ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat("graph node ", id, " record does not parse"));
-    }
+    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* known, FindRecord(id, batch));
+    record = *known;
   } else if (absl::IsNotFound(found.status())) {
     id = (*next_id_)++;
     if (id >= (uint64_t{1} << 32)) {
@@ -108,7 +131,10 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
     const storage::PropertyChange& c = record.changes(i);
     if (c.key() == kOwnerProperty) pending_.AddOwner({id, c.value().value(), c.log_index()});
   }
-  if (changed || is_new) store_.PutNode(batch, id, record.SerializeAsString());
+  if (changed || is_new) {
+    store_.PutNode(batch, id, record.SerializeAsString());
+    pending_records_[id] = std::move(record);
+  }
   for (const std::string& token : mention.subject_tokens) {
     absl::StatusOr<uint64_t> seen = store_.FindSubject(batch, token, id);
     if (absl::IsNotFound(seen.status())) {
@@ -145,12 +171,8 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
   // Whoever joins a name second makes the link, so the links do not depend
   // on arrival order: name-only node -> digest node.
   for (uint64_t other : others) {
-    ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, other));
-    storage::GraphNodeRecord record;
-    if (!record.ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat("graph node ", other, " record does not parse"));
-    }
-    const bool other_by_digest = !record.digest().empty();
+    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* record, FindRecord(other, batch));
+    const bool other_by_digest = !record->digest().empty();
     if (by_digest == other_by_digest) continue;  // Two digests under one name stay apart.
     if (by_digest) {
       RETURN_IF_ERROR(AddEdge(other, v1::EDGE_KIND_SAME_AS, id, index, batch));

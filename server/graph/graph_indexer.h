@@ -12,9 +12,12 @@
 //
 // The indexer runs on the log writer's single thread, the one serial stage
 // of ingestion, so it avoids RocksDB reads it can answer itself: node keys
-// (immutable once assigned) are cached, an edge touching a node created by
+// (immutable once assigned) and parsed node records (hot ones: jobs,
+// datasets, shared inputs) are cached, an edge touching a node created by
 // the same event cannot exist yet, and the node and edge counters are
-// written once per group.
+// written once per group. Records changed by the group being built are kept
+// apart and dropped if it aborts, so the cache only ever holds committed
+// records plus the group's own.
 //
 // Thread-safety: used by the log writer thread only.
 #ifndef LINEAGE_SERVER_GRAPH_GRAPH_INDEXER_H_
@@ -29,6 +32,7 @@
 #include "absl/container/flat_hash_set.h"
 
 #include "absl/status/statusor.h"
+#include "lineage/storage/graph_record.pb.h"
 #include "server/graph/event_plan.h"
 #include "server/graph/graph_delta.h"
 #include "server/ledger/log_writer.h"
@@ -67,9 +71,17 @@ class GraphIndexer : public EntryIndexer {
   // the batch); NOT_FOUND if there is no such node yet.
   absl::StatusOr<uint64_t> FindNode(const std::string& natural_key, WriteBatch& batch);
 
+  // Node `id`'s record as the group sees it: the group's own change, else
+  // the committed record (cached, or read and parsed). Valid until the
+  // next call.
+  absl::StatusOr<const storage::GraphNodeRecord*> FindRecord(uint64_t id, WriteBatch& batch);
+
   // Bounds the committed-key cache (about 100 bytes an entry); it is
   // emptied when full, which costs only re-reads.
   static constexpr size_t kMaxCachedKeys = 1 << 18;
+  // Likewise for parsed records (a few hundred bytes each; clearing is a
+  // burst of frees on the writer thread, so the bound is kept small).
+  static constexpr size_t kMaxCachedRecords = 1 << 14;
 
   const GraphStore& store_;
   std::function<void(const GraphDelta&)> on_commit_;
@@ -81,6 +93,11 @@ class GraphIndexer : public EntryIndexer {
   // being built (dropped if it aborts).
   absl::flat_hash_map<std::string, uint64_t> committed_keys_;
   absl::flat_hash_map<std::string, uint64_t> pending_keys_;
+  // Node records: committed ones read back at least once, and the ones the
+  // group being built created or changed (all of them: the batch is never
+  // read for a record).
+  absl::flat_hash_map<uint64_t, storage::GraphNodeRecord> committed_records_;
+  absl::flat_hash_map<uint64_t, storage::GraphNodeRecord> pending_records_;
   // The event being indexed: nodes it created, and edges it added to them.
   absl::flat_hash_set<uint64_t> created_by_event_;
   absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> edges_of_event_;

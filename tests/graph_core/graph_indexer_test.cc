@@ -1,10 +1,13 @@
 // GraphIndexer on real RocksDB: what it keeps between events (cached node
-// keys, per-group counters, edges of nodes an event creates) must never
-// change what reaches the store, whether a group commits or aborts.
+// keys and records, per-group counters, edges of nodes an event creates)
+// must never change what reaches the store, whether a group commits or
+// aborts.
 #include "server/graph/graph_indexer.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/graph/graph_delta.h"
+#include "server/graph/node_record.h"
 #include "storage/database.h"
 #include "tests/testing/temp_dir.h"
 
@@ -38,6 +41,23 @@ EventPlan RunPlan(const std::string& run, const std::string& input, const std::s
   return plan;
 }
 
+// An event that says dataset version `name` is owned by `owner`, at
+// `time_micros`.
+EventPlan OwnerPlan(const std::string& event_id, const std::string& name, const std::string& owner,
+                    int64_t time_micros) {
+  EventPlan plan;
+  plan.event_id = event_id;
+  plan.event_time_micros = time_micros;
+  NodeMention n;
+  n.kind = v1::NODE_KIND_DATASET_VERSION;
+  n.ns = "ns";
+  n.name = name;
+  n.natural_key = VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1");
+  n.properties.emplace_back(std::string(kOwnerProperty), owner);
+  plan.nodes.push_back(std::move(n));
+  return plan;
+}
+
 class GraphIndexerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,6 +81,18 @@ class GraphIndexerTest : public ::testing::Test {
   }
 
   uint64_t Id(const std::string& run) { return *store_->FindNode(*db_, RunKey("ns", run)); }
+  // Dataset version `name`'s stored owner history: "owner@index ...".
+  std::string Owners(const std::string& name) {
+    const uint64_t id = *store_->FindNode(
+        *db_, VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1"));
+    storage::GraphNodeRecord record;
+    EXPECT_TRUE(record.ParseFromString(*store_->ReadNode(*db_, id)));
+    std::string out;
+    for (const storage::PropertyChange& c : record.changes()) {
+      if (c.key() == kOwnerProperty) absl::StrAppend(&out, c.value().value(), "@", c.log_index(), " ");
+    }
+    return out;
+  }
   uint64_t OutEdges(uint64_t id) {
     uint64_t n = 0;
     EXPECT_TRUE(store_->ScanEdges(*db_, id, /*outgoing=*/true, [&](const StoredEdge&) {
@@ -125,6 +157,28 @@ TEST_F(GraphIndexerTest, EdgesAreRecordedOnceWhetherTheirNodesAreNewOrNot) {
     EXPECT_EQ(e.log_index, 0u);
     return true;
   }).ok());
+}
+
+TEST_F(GraphIndexerTest, CachedRecordsFollowCommitsAndForgetAbortedChanges) {
+  Commit({OwnerPlan("e0", "raw", "alice", 10)});
+  EXPECT_EQ(Owners("raw"), "alice@0 ");
+  // A change in a group that aborts never reaches the store or the cache.
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(OwnerPlan("e1", "raw", "mallory", 20), next_index_, 0, batch).ok());
+    indexer_->OnAborted();
+  }
+  EXPECT_EQ(Owners("raw"), "alice@0 ");
+  // Two changes in one group: the second builds on the first (the group's
+  // own record, not the committed one), and both are stored.
+  Commit({OwnerPlan("e2", "raw", "bob", 30), OwnerPlan("e3", "raw", "carol", 40)});
+  EXPECT_EQ(Owners("raw"), "alice@0 bob@1 carol@2 ");
+  // A later group starts from the committed record (now cached): an older
+  // assertion loses, a newer one wins.
+  Commit({OwnerPlan("e4", "raw", "dave", 35)});
+  EXPECT_EQ(Owners("raw"), "alice@0 bob@1 carol@2 ");
+  Commit({OwnerPlan("e5", "raw", "erin", 50)});
+  EXPECT_EQ(Owners("raw"), "alice@0 bob@1 carol@2 erin@4 ");
 }
 
 }  // namespace

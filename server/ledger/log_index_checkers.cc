@@ -16,18 +16,22 @@ namespace {
 std::string IndexName(uint64_t index) { return absl::StrCat("index ", index); }
 
 // Counts the rows of `column`. A scan error becomes a finding and -1.
+// A scan of `column` that could not be completed is damage too: what it
+// did not read was not checked.
+void ReportScanError(const absl::Status& s, Column column, FindingSink& findings) {
+  if (s.ok()) return;
+  findings.Add({std::string(ColumnName(column)), "(scan)", std::nullopt,
+                std::string(s.message()), "", ""});
+}
+
 int64_t CountRows(const Database& db, Column column, FindingSink& findings) {
   int64_t rows = 0;
   absl::Status s = db.Scan(column, "", "", [&](absl::string_view, absl::string_view) {
     ++rows;
     return true;
   });
-  if (!s.ok()) {
-    findings.Add({std::string(ColumnName(column)), "(scan)", std::nullopt,
-                  std::string(s.message()), "", ""});
-    return -1;
-  }
-  return rows;
+  ReportScanError(s, column, findings);
+  return s.ok() ? rows : -1;
 }
 
 }  // namespace
@@ -65,7 +69,7 @@ void EventIdsChecker::Finish(uint64_t tree_size, FindingSink& findings) {
   if (rows < 0 || static_cast<uint64_t>(rows) == rows_found_) return;
   // Some rows are not explained by their entry: find them, reading the entry
   // each row points at.
-  store_.database().Scan(
+  const absl::Status scanned = store_.database().Scan(
       Column::kEventIds, "", "", [&](absl::string_view key, absl::string_view value) {
         if (value.size() != 8 + kHashSize) {
           findings.Add({"event_ids", std::string(key), std::nullopt, "malformed row",
@@ -97,6 +101,7 @@ void EventIdsChecker::Finish(uint64_t tree_size, FindingSink& findings) {
         }
         return true;
       });
+  ReportScanError(scanned, Column::kEventIds, findings);
 }
 
 void LeafIndexChecker::OnEntry(const CheckedEntry& entry, FindingSink& findings) {
@@ -119,7 +124,7 @@ void LeafIndexChecker::OnEntry(const CheckedEntry& entry, FindingSink& findings)
 void LeafIndexChecker::Finish(uint64_t tree_size, FindingSink& findings) {
   const int64_t rows = CountRows(store_.database(), Column::kLeafIndex, findings);
   if (rows < 0 || static_cast<uint64_t>(rows) == rows_found_) return;
-  store_.database().Scan(
+  const absl::Status scanned = store_.database().Scan(
       Column::kLeafIndex, "", "", [&](absl::string_view key, absl::string_view value) {
         const std::string name = absl::BytesToHexString(key);
         if (value.size() != 8) {
@@ -136,6 +141,7 @@ void LeafIndexChecker::Finish(uint64_t tree_size, FindingSink& findings) {
         }
         return true;
       });
+  ReportScanError(scanned, Column::kLeafIndex, findings);
 }
 
 void KeysChecker::OnEntry(const CheckedEntry& entry, FindingSink& findings) {

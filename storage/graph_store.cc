@@ -118,12 +118,17 @@ absl::Status GraphStore::ScanAllEdges(
   return bad;
 }
 
+std::string GraphStore::NameEntry(uint8_t kind, absl::string_view ns, absl::string_view name,
+                                  absl::string_view version, uint64_t id) {
+  std::string key = graph_schema::NamesPrefix(kind, ns, name, version);
+  AppendBigEndian<uint64_t>(key, id);
+  return key;
+}
+
 void GraphStore::PutName(WriteBatch& batch, uint8_t kind, absl::string_view ns,
                          absl::string_view name, absl::string_view version, uint64_t id,
                          uint64_t log_index) const {
-  std::string key = graph_schema::NamesPrefix(kind, ns, name, version);
-  AppendBigEndian<uint64_t>(key, id);
-  batch.Put(Column::kGraphNames, key, BigEndian64(log_index));
+  batch.Put(Column::kGraphNames, NameEntry(kind, ns, name, version, id), BigEndian64(log_index));
 }
 
 absl::Status GraphStore::ScanNames(

@@ -74,6 +74,10 @@ class GraphStore {
                             absl::FunctionRef<bool(uint64_t from, const StoredEdge& edge)> visit) const;
 
   // Version name index: nodes mentioned under (kind, ns, name, version).
+  // NameEntry is the key PutName writes for node `id`: it identifies the
+  // entry (for callers that remember which entries exist).
+  static std::string NameEntry(uint8_t kind, absl::string_view ns, absl::string_view name,
+                               absl::string_view version, uint64_t id);
   void PutName(WriteBatch& batch, uint8_t kind, absl::string_view ns, absl::string_view name,
                absl::string_view version, uint64_t id, uint64_t log_index) const;
   absl::Status ScanNames(const KvReader& r, uint8_t kind, absl::string_view ns,

@@ -24,9 +24,16 @@ void GraphIndexer::FinishGroup(WriteBatch& batch) {
 void GraphIndexer::OnCommitted() {
   if (on_commit_ && !pending_.empty()) on_commit_(pending_);
   pending_.Clear();
-  if (committed_keys_.size() + pending_keys_.size() > kMaxCachedKeys) committed_keys_.clear();
-  committed_keys_.merge(pending_keys_);
+  // The group's new keys are not kept: most are of nodes mentioned once (runs,
+  // new versions). A key enters the committed cache when it is looked up
+  // again (FindNode), so the cache holds the hot nodes.
   pending_keys_.clear();
+  if (committed_names_.size() + pending_names_.size() > kMaxCachedKeys) committed_names_.clear();
+  committed_names_.merge(pending_names_);
+  pending_names_.clear();
+  if (committed_edges_.size() + pending_edges_.size() > kMaxCachedKeys) committed_edges_.clear();
+  committed_edges_.merge(pending_edges_);
+  pending_edges_.clear();
   // Only records already cached (read back since they were written) are
   // kept up to date: a node mentioned once, like most runs, never enters the
   // cache, so it holds the hot nodes and is rarely cleared.
@@ -41,6 +48,8 @@ void GraphIndexer::OnCommitted() {
 void GraphIndexer::OnAborted() {
   pending_.Clear();
   pending_keys_.clear();
+  pending_names_.clear();
+  pending_edges_.clear();
   pending_records_.clear();
   next_id_.reset();  // Re-read the committed counter.
 }
@@ -152,6 +161,10 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
 absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t id,
                                             bool by_digest, uint64_t index, WriteBatch& batch) {
   const uint8_t kind = static_cast<uint8_t>(mention.kind);
+  std::string entry = GraphStore::NameEntry(kind, mention.ns, mention.name, mention.version, id);
+  if (pending_names_.contains(entry) || committed_names_.contains(entry)) {
+    return absl::OkStatus();  // Linked when it first joined this name.
+  }
   std::vector<uint64_t> others;
   bool present = false;
   RETURN_IF_ERROR(store_.ScanNames(batch, kind, mention.ns, mention.name, mention.version,
@@ -163,7 +176,12 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
                                      }
                                      return true;
                                    }));
-  if (present) return absl::OkStatus();  // Linked when it first joined this name.
+  if (present) {
+    // Mentioned again: likely hot (a shared input). Only such entries are
+    // remembered, so the set stays small and is rarely cleared.
+    pending_names_.insert(std::move(entry));  // Committed, or this group's.
+    return absl::OkStatus();
+  }
   store_.PutName(batch, kind, mention.ns, mention.name, mention.version, id, index);
   // Without a version label a name says "some version of this dataset", not
   // which one: linking it would merge every digest ever filed under it.
@@ -191,10 +209,17 @@ absl::Status GraphIndexer::AddEdge(uint64_t from, v1::EdgeKind kind, uint64_t to
       return absl::OkStatus();
     }
   } else {
+    const std::tuple<uint64_t, uint8_t, uint64_t> edge(from, static_cast<uint8_t>(kind), to);
+    if (pending_edges_.contains(edge) || committed_edges_.contains(edge)) {
+      return absl::OkStatus();  // The first assertion's index stays.
+    }
     absl::StatusOr<uint64_t> existing =
         store_.FindEdge(batch, from, static_cast<uint8_t>(kind), to);
-    if (existing.ok()) return absl::OkStatus();  // The first assertion's index stays.
-    if (!absl::IsNotFound(existing.status())) return existing.status();
+    if (!existing.ok() && !absl::IsNotFound(existing.status())) return existing.status();
+    // Between two known nodes, an edge is likely asserted again (a shared
+    // input's version-of edge, say): remember it, committed or this group's.
+    pending_edges_.insert(edge);
+    if (existing.ok()) return absl::OkStatus();
   }
   store_.PutEdge(batch, from, static_cast<uint8_t>(kind), to, index);
   ++edge_count_;

@@ -12,7 +12,9 @@
 //
 // The indexer runs on the log writer's single thread, the one serial stage
 // of ingestion, so it avoids RocksDB reads it can answer itself: node keys
-// (immutable once assigned) and parsed node records (hot ones: jobs,
+// (immutable once assigned), the version-name entries and the edges between
+// known nodes it knows exist (a re-mentioned version needs no name scan and
+// no edge lookup), and parsed node records (hot ones: jobs,
 // datasets, shared inputs) are cached, an edge touching a node created by
 // the same event cannot exist yet, and the node and edge counters are
 // written once per group. Records changed by the group being built are kept
@@ -98,6 +100,14 @@ class GraphIndexer : public EntryIndexer {
   // read for a record).
   absl::flat_hash_map<uint64_t, storage::GraphNodeRecord> committed_records_;
   absl::flat_hash_map<uint64_t, storage::GraphNodeRecord> pending_records_;
+  // Version-name entries (GraphStore::NameEntry) known to exist: committed
+  // ones, and the group's own (dropped if it aborts). Bounded like keys.
+  absl::flat_hash_set<std::string> committed_names_;
+  absl::flat_hash_set<std::string> pending_names_;
+  // Edges between nodes that existed before their event, known to exist:
+  // committed ones, and the group's own (dropped if it aborts).
+  absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> committed_edges_;
+  absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> pending_edges_;
   // The event being indexed: nodes it created, and edges it added to them.
   absl::flat_hash_set<uint64_t> created_by_event_;
   absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> edges_of_event_;

@@ -181,5 +181,69 @@ TEST_F(GraphIndexerTest, CachedRecordsFollowCommitsAndForgetAbortedChanges) {
   EXPECT_EQ(Owners("raw"), "alice@0 bob@1 carol@2 erin@4 ");
 }
 
+// Dataset version `name`@1, identified by `digest` when given, else by name.
+EventPlan VersionPlan(const std::string& event_id, const std::string& name,
+                      const std::string& digest) {
+  EventPlan plan;
+  plan.event_id = event_id;
+  NodeMention n;
+  n.kind = v1::NODE_KIND_DATASET_VERSION;
+  n.ns = "ns";
+  n.name = name;
+  n.version = "1";
+  n.digest = digest;
+  n.is_version = true;
+  n.natural_key = digest.empty()
+                      ? VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1")
+                      : VersionKeyByDigest(v1::NODE_KIND_DATASET_VERSION, digest);
+  plan.nodes.push_back(std::move(n));
+  return plan;
+}
+
+TEST_F(GraphIndexerTest, KnownNameEntriesFollowCommitsAndForgetAbortedOnes) {
+  auto named = [&](const std::string& name) {
+    std::vector<uint64_t> ids;
+    EXPECT_TRUE(store_->ScanNames(*db_, v1::NODE_KIND_DATASET_VERSION, "ns", name, "1",
+                                  [&](uint64_t id, uint64_t) {
+                                    ids.push_back(id);
+                                    return true;
+                                  }).ok());
+    return ids;
+  };
+  // An aborted group files node 1 under tbl@1 ...
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(VersionPlan("e0", "tbl", ""), next_index_, 0, batch).ok());
+    indexer_->OnAborted();
+  }
+  // ... so when node 1 is created again, for another identity under the
+  // same name, its name entry must still be written.
+  Commit({VersionPlan("e1", "tbl", "sha256:aa")});
+  EXPECT_EQ(named("tbl"), std::vector<uint64_t>{1});
+  // Re-mentions (within a group and in later ones) file nothing new; a
+  // second identity under the name joins it and is linked to the first.
+  Commit({VersionPlan("e2", "tbl", "sha256:aa"), VersionPlan("e3", "tbl", "sha256:aa")});
+  Commit({VersionPlan("e4", "tbl", "sha256:aa"), VersionPlan("e5", "tbl", "")});
+  EXPECT_EQ(named("tbl"), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(OutEdges(2), 1u);  // Name-only node -> digest node (SAME_AS).
+}
+
+TEST_F(GraphIndexerTest, KnownEdgesBetweenKnownNodesForgetAbortedOnes) {
+  Commit({RunPlan("a", "raw", "clean")});  // a -> clean.
+  // Edges between nodes that all exist already, in a group that aborts ...
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(RunPlan("a", "clean", "raw"), next_index_, 0, batch).ok());
+    indexer_->OnAborted();
+  }
+  EXPECT_EQ(OutEdges(Id("a")), 1u);
+  // ... are written when asserted again, once, however often.
+  Commit({RunPlan("a", "clean", "raw"), RunPlan("a", "clean", "raw")});
+  Commit({RunPlan("a", "clean", "raw")});
+  EXPECT_EQ(OutEdges(Id("a")), 2u);  // a -> clean, a -> raw.
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 4u);
+  EXPECT_EQ(published_edges_, 4u);
+}
+
 }  // namespace
 }  // namespace lineage

@@ -98,9 +98,7 @@ void MemoryGraphView::Yield() {
   lock_.Yield();
 }
 
-absl::StatusOr<StoredGraphView::Cached*> StoredGraphView::Load(uint64_t id) {
-  auto it = cache_.find(id);
-  if (it != cache_.end()) return it->second.get();
+absl::StatusOr<storage::GraphNodeRecord> StoredGraphView::ReadRecord(uint64_t id) {
   absl::StatusOr<std::string> bytes = store_.ReadNode(store_.database(), id);
   if (absl::IsNotFound(bytes.status())) return NoSuchNode(id);
   if (!bytes.ok()) return bytes.status();
@@ -108,12 +106,18 @@ absl::StatusOr<StoredGraphView::Cached*> StoredGraphView::Load(uint64_t id) {
   if (!record.ParseFromString(*bytes)) {
     return absl::DataLossError(absl::StrCat("graph node ", id, " record does not parse"));
   }
+  return record;
+}
+
+absl::StatusOr<StoredGraphView::Cached*> StoredGraphView::Load(uint64_t id) {
+  auto it = cache_.find(id);
+  if (it != cache_.end()) return it->second.get();
+  ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadRecord(id));
   auto cached = std::make_unique<Cached>();
   cached->info.kind = record.kind();
   cached->info.first_log_index = record.first_log_index();
   cached->info.declared = DeclaredAt(record, snapshot());
   cached->ns = record.namespace_();
-  cached->owner = PropertyAt(record, kOwnerProperty, snapshot());
   Cached* raw = cached.get();
   cache_[id] = std::move(cached);
   return raw;
@@ -226,8 +230,10 @@ absl::StatusOr<std::string> StoredGraphView::Namespace(uint64_t id) {
 }
 
 absl::StatusOr<std::string> StoredGraphView::Owner(uint64_t id) {
-  ASSIGN_OR_RETURN(Cached * c, Load(id));
-  return c->owner;
+  // Read again rather than kept by Load: only deletion impact asks, and
+  // traversals over RocksDB load every node they expand.
+  ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadRecord(id));
+  return PropertyAt(record, kOwnerProperty, snapshot());
 }
 
 absl::Status StoredGraphView::ForEachEdge(

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "lineage/storage/graph_record.pb.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/graph_index.h"
 #include "storage/graph_store.h"
@@ -162,11 +163,12 @@ class StoredGraphView : public GraphView {
   struct Cached {
     NodeInfo info;
     std::string ns;
-    std::string owner;  // At the snapshot.
     bool effective_known = false;
     v1::Classification effective = v1::CLASSIFICATION_UNSPECIFIED;
   };
   absl::StatusOr<Cached*> Load(uint64_t id);
+  // Node `id`'s stored record; NOT_FOUND if there is none.
+  absl::StatusOr<storage::GraphNodeRecord> ReadRecord(uint64_t id);
   // Upstream neighbours of `id` for classification: in-edges of every kind,
   // and SAME_AS out-edges.
   absl::StatusOr<std::vector<uint64_t>> Upstream(uint64_t id);

@@ -52,6 +52,8 @@ ABSL_FLAG(int, page_size, 10000, "Nodes per page.");
 ABSL_FLAG(std::string, only, "", "Run only the shapes whose title contains this.");
 ABSL_FLAG(std::string, impact_witness, "predecessor",
           "DeletionImpact witness form: predecessor or full (as graph_query_bench).");
+ABSL_FLAG(std::string, layout, "columns",
+          "Answer layout: columns (ANSWER_LAYOUT_COLUMNS, as graph_query_bench asks) or messages.");
 ABSL_FLAG(bool, cpu_time, false, "Time phases in thread CPU time rather than wall time.");
 
 namespace lineage::bench {
@@ -95,6 +97,16 @@ struct Pages {
   std::vector<Page*> all;
 };
 
+// The answer form graph_query_bench asks lineaged for.
+AnswerForm Form() {
+  AnswerForm form;
+  form.level = v1::NODE_VIEW_ID;
+  form.page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
+  form.columns = absl::GetFlag(FLAGS_layout) == "columns";
+  form.full_paths = !form.columns && absl::GetFlag(FLAGS_impact_witness) == "full";
+  return form;
+}
+
 KindSet DataFlow() {
   KindSet k;
   for (int e : {v1::EDGE_KIND_INPUT_TO, v1::EDGE_KIND_PRODUCED, v1::EDGE_KIND_SERVES,
@@ -123,11 +135,10 @@ absl::StatusOr<Phases> TraverseQuery(const GraphStore& store, const GraphIndex& 
   }
   p.traverse = Ms(Clock::now() - t);
   p.nodes = result.returned.size();
-  const uint32_t page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
   Pages<v1::TraverseResponse> pages;  // On arenas, as lineaged builds them.
   t = Clock::now();
-  std::unique_ptr<PageSource<v1::TraverseResponse>> source = MakeTraversePages(
-      store, &index, snapshot, {}, std::move(result), v1::NODE_VIEW_ID, page_size);
+  std::unique_ptr<PageSource<v1::TraverseResponse>> source =
+      MakeTraversePages(store, &index, snapshot, {}, std::move(result), Form());
   do {
     RETURN_IF_ERROR(source->Next(pages.Add()));
   } while (!pages.all.back()->done());
@@ -147,6 +158,7 @@ absl::StatusOr<Phases> TraverseQuery(const GraphStore& store, const GraphIndex& 
     v1::TraverseResponse page;
     page.ParseFromString(bytes);
     for (const v1::Node& n : page.nodes()) ids.push_back(n.node_id());
+    ids.insert(ids.end(), page.columns().node_ids().begin(), page.columns().node_ids().end());
   }
   p.decode = Ms(Clock::now() - t);
   return p;
@@ -173,12 +185,10 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
   }
   p.traverse = Ms(Clock::now() - t);
   for (uint64_t id : result.returned) p.nodes += result.visits.at(id).depth > 0;
-  const uint32_t page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
   Pages<v1::DeletionImpactResponse> pages;  // On arenas, as lineaged builds them.
   t = Clock::now();
   std::unique_ptr<PageSource<v1::DeletionImpactResponse>> source =
-      MakeImpactPages(store, &index, snapshot, {}, spec.start, std::move(result), v1::NODE_VIEW_ID,
-                      page_size, absl::GetFlag(FLAGS_impact_witness) == "full");
+      MakeImpactPages(store, &index, snapshot, {}, spec.start, std::move(result), Form());
   do {
     RETURN_IF_ERROR(source->Next(pages.Add()));
   } while (!pages.all.back()->done());
@@ -201,6 +211,8 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
          {&page.dataset_versions(), &page.runs(), &page.model_versions(), &page.deployments()}) {
       for (const v1::ImpactedNode& n : *group) ids.push_back(n.node().node_id());
     }
+    const auto& columns = page.impacted().nodes().node_ids();
+    ids.insert(ids.end(), columns.begin(), columns.end());
   }
   p.decode = Ms(Clock::now() - t);
   return p;

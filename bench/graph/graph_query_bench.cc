@@ -51,6 +51,9 @@ ABSL_FLAG(int, page_size, 0, "Traverse/DeletionImpact page size (0: the server's
 ABSL_FLAG(std::string, impact_witness, "predecessor",
           "DeletionImpact witness form: predecessor (one ID per node, what a deletion "
           "workflow reading large answers asks for) or full (every node's whole path).");
+ABSL_FLAG(std::string, layout, "columns",
+          "Traverse/DeletionImpact answer layout: columns (ANSWER_LAYOUT_COLUMNS: packed node "
+          "IDs, kinds, depths) or messages (one Node message per node).");
 ABSL_FLAG(int, lineaged_pid, 0, "lineaged's process ID, to report its memory.");
 ABSL_FLAG(std::string, shapes, "", "Comma-separated shape names to run (default: all).");
 ABSL_FLAG(std::string, results, "", "Also write the table here (Markdown).");
@@ -185,8 +188,11 @@ std::string ProcStatus(int pid, const char* field) {
 
 std::vector<Shape> Shapes(LineageReader& reader) {
   const int page_size = absl::GetFlag(FLAGS_page_size);
-  auto traverse = [&reader, page_size](v1::Direction direction, uint32_t max_depth) {
-    return [&reader, direction, max_depth, page_size](const std::string& start) {
+  const v1::AnswerLayout layout = absl::GetFlag(FLAGS_layout) == "messages"
+                                      ? v1::ANSWER_LAYOUT_MESSAGES
+                                      : v1::ANSWER_LAYOUT_COLUMNS;
+  auto traverse = [&reader, page_size, layout](v1::Direction direction, uint32_t max_depth) {
+    return [&reader, direction, max_depth, page_size, layout](const std::string& start) {
       v1::TraverseRequest r;
       uint64_t id = 0;
       if (!absl::SimpleAtoi(start, &id))
@@ -201,18 +207,21 @@ std::vector<Shape> Shapes(LineageReader& reader) {
       r.set_limit(10000000);
       r.set_view(v1::NODE_VIEW_ID);
       r.set_page_size(page_size);
+      r.set_layout(layout);
       return reader.Traverse(r);
     };
   };
   const v1::WitnessForm witness = absl::GetFlag(FLAGS_impact_witness) == "full"
                                       ? v1::WITNESS_FORM_FULL_PATH
                                       : v1::WITNESS_FORM_PREDECESSOR;
-  auto impact = [&reader, page_size, witness](const std::string& token) {
+  auto impact = [&reader, page_size, witness, layout](const std::string& token) {
     v1::DeletionImpactRequest r;
     r.add_subject_tokens(token);
     r.set_view(v1::NODE_VIEW_ID);
     r.set_page_size(page_size);
     r.set_witness(witness);
+    // Columns hold predecessors only: whole paths need messages.
+    r.set_layout(witness == v1::WITNESS_FORM_FULL_PATH ? v1::ANSWER_LAYOUT_MESSAGES : layout);
     return reader.DeletionImpact(r);
   };
   auto trace = [&reader](const std::string& start) {

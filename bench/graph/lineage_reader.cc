@@ -37,8 +37,9 @@ absl::StatusOr<std::vector<uint64_t>> LineageReader::Traverse(const v1::Traverse
   auto& page = *google::protobuf::Arena::CreateMessage<v1::TraverseResponse>(&arena);
   bool truncated = false, done = false;
   while (reader->Read(&page)) {
-    ids.reserve(ids.size() + page.nodes_size());
+    ids.reserve(ids.size() + page.nodes_size() + page.columns().node_ids_size());
     for (const v1::Node& n : page.nodes()) ids.push_back(n.node_id());
+    ids.insert(ids.end(), page.columns().node_ids().begin(), page.columns().node_ids().end());
     if (page.done()) {
       done = true;
       // Nodes beyond max_depth are expected to be left out.
@@ -69,6 +70,8 @@ absl::StatusOr<std::vector<uint64_t>> LineageReader::DeletionImpact(
          {&page.dataset_versions(), &page.runs(), &page.model_versions(), &page.deployments()}) {
       for (const v1::ImpactedNode& n : *group) ids.push_back(n.node().node_id());
     }
+    const auto& columns = page.impacted().nodes().node_ids();
+    ids.insert(ids.end(), columns.begin(), columns.end());
     if (page.done()) complete = page.complete();
   }
   const grpc::Status status = reader->Finish();

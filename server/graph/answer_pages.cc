@@ -44,25 +44,57 @@ absl::Status AnswerNode(const GraphStore& store, GraphView& view, const Traversa
 }
 
 // Pages of a traversal, built on demand with a short-lived view each.
+// Node `id`'s kind: from the traversal when it expanded the node (every
+// returned node), else from the view.
+absl::StatusOr<v1::NodeKind> KindOf(GraphView& view, const TraversalResult& result, uint64_t id) {
+  const v1::NodeKind kind = result.visits.NodeKind(id);
+  if (kind != v1::NODE_KIND_UNSPECIFIED) return kind;
+  ASSIGN_OR_RETURN(NodeInfo info, view.Info(id));
+  return info.kind;
+}
+
+// Appends node `id` of a traversal's answer to `columns`.
+absl::Status AnswerColumn(GraphView& view, const TraversalResult& result, uint64_t id,
+                          v1::NodeColumns& columns) {
+  ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, result, id));
+  columns.add_node_ids(id);
+  columns.add_kinds(kind);
+  columns.add_depths(result.visits.at(id).depth);
+  return absl::OkStatus();
+}
+
+void ReserveColumns(v1::NodeColumns& columns, size_t n) {
+  columns.mutable_node_ids()->Reserve(static_cast<int>(n));
+  columns.mutable_kinds()->Reserve(static_cast<int>(n));
+  columns.mutable_depths()->Reserve(static_cast<int>(n));
+}
+
 class TraversePages : public PageSource<v1::TraverseResponse> {
  public:
   TraversePages(const GraphStore& store, const GraphIndex* index, uint64_t size,
-                v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
-                uint32_t page_size)
+                v1::SignedCheckpoint checkpoint, TraversalResult result, AnswerForm form)
       : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        result_(std::move(result)), level_(level), page_size_(page_size) {}
+        result_(std::move(result)), form_(form) {}
 
   absl::Status Next(v1::TraverseResponse& page) override {
     if (first_) *page.mutable_checkpoint() = checkpoint_;
     first_ = false;
     std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
-    const size_t end = std::min(result_.returned.size(), next_node_ + page_size_);
-    page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
+    const size_t end = std::min(result_.returned.size(), next_node_ + form_.page_size);
+    if (form_.columns) {
+      v1::NodeColumns& columns = *page.mutable_columns();
+      ReserveColumns(columns, end - next_node_);
+      for (; next_node_ < end; ++next_node_) {
+        RETURN_IF_ERROR(AnswerColumn(*view, result_, result_.returned[next_node_], columns));
+      }
+    } else {
+      page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
+    }
     for (; next_node_ < end; ++next_node_) {
       const uint64_t id = result_.returned[next_node_];
-      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *page.add_nodes()));
+      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, form_.level, *page.add_nodes()));
     }
-    const size_t edge_end = std::min(result_.edges.size(), next_edge_ + page_size_);
+    const size_t edge_end = std::min(result_.edges.size(), next_edge_ + form_.page_size);
     for (; next_edge_ < edge_end; ++next_edge_) {
       const VisitedEdge& e = result_.edges[next_edge_];
       *page.add_edges() = ToEdge(e.from, e.to, e.kind, e.log_index);
@@ -84,8 +116,7 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
   const uint64_t size_;
   const v1::SignedCheckpoint checkpoint_;
   const TraversalResult result_;
-  const v1::NodeView level_;
-  const uint32_t page_size_;
+  const AnswerForm form_;
   bool first_ = true;
   size_t next_node_ = 0;
   size_t next_edge_ = 0;
@@ -97,11 +128,9 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
  public:
   ImpactPages(const GraphStore& store, const GraphIndex* index, uint64_t size,
               v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources,
-              TraversalResult result, v1::NodeView level, uint32_t page_size,
-              bool full_paths)
+              TraversalResult result, AnswerForm form)
       : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        sources_(std::move(sources)), result_(std::move(result)), level_(level),
-        page_size_(page_size), full_paths_(full_paths) {
+        sources_(std::move(sources)), result_(std::move(result)), form_(form) {
     // Impacted: everything reached downstream except the sources and the
     // versions equivalent to them (depth 0).
     for (uint64_t id : result_.returned) {
@@ -114,47 +143,33 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     if (first_) {
       *page.mutable_checkpoint() = checkpoint_;
       for (uint64_t id : sources_) {
-        ASSIGN_OR_RETURN(*page.add_sources(), BuildNode(store_, *view, id, 0, level_));
+        ASSIGN_OR_RETURN(*page.add_sources(), BuildNode(store_, *view, id, 0, form_.level));
       }
       first_ = false;
     }
-    const size_t end = std::min(impacted_.size(), next_ + page_size_);
+    const size_t end = std::min(impacted_.size(), next_ + form_.page_size);
+    if (form_.columns) {
+      RETURN_IF_ERROR(AddColumns(*view, end, *page.mutable_impacted()));
+    }
     // Witness paths of this page's nodes, by node: a node's path is its
     // predecessor's plus itself, so most are a copy rather than a walk.
     absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
     for (; next_ < end; ++next_) {
       const uint64_t id = impacted_[next_];
-      v1::NodeKind kind = result_.visits.NodeKind(id);
-      if (kind == v1::NODE_KIND_UNSPECIFIED) {  // Not expanded (never, as traversals go).
-        ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
-        kind = info.kind;
-      }
-      v1::ImpactedNode* impacted = nullptr;
-      switch (kind) {
-        case v1::NODE_KIND_DATASET_VERSION:
-          impacted = page.add_dataset_versions();
-          ++totals_[0];
-          break;
-        case v1::NODE_KIND_RUN:
-          impacted = page.add_runs();
-          ++totals_[1];
-          break;
-        case v1::NODE_KIND_MODEL_VERSION:
-          impacted = page.add_model_versions();
-          ++totals_[2];
-          break;
-        case v1::NODE_KIND_DEPLOYMENT:
-          impacted = page.add_deployments();
-          ++totals_[3];
-          break;
-        default:
-          continue;  // Data flow edges only reach the kinds above.
-      }
-      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, level_, *impacted->mutable_node()));
+      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(*view, result_, id));
+      const int group = GroupOf(kind);
+      if (group < 0) continue;  // Data flow edges only reach the four groups.
+      ++totals_[group];
+      v1::ImpactedNode* impacted = group == 0   ? page.add_dataset_versions()
+                                   : group == 1 ? page.add_runs()
+                                   : group == 2 ? page.add_model_versions()
+                                                : page.add_deployments();
+      RETURN_IF_ERROR(
+          AnswerNode(store_, *view, result_, id, form_.level, *impacted->mutable_node()));
       ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(id));
       const Visit& visit = result_.visits.at(id);
       impacted->set_witness_predecessor(visit.pred);
-      if (!full_paths_) {
+      if (!form_.full_paths) {
         impacted->set_source_node_id(SourceOf(id));
         continue;
       }
@@ -191,13 +206,51 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   const v1::SignedCheckpoint checkpoint_;
   const std::vector<uint64_t> sources_;
   const TraversalResult result_;
-  const v1::NodeView level_;
-  const uint32_t page_size_;
-  const bool full_paths_;
+  const AnswerForm form_;
   std::vector<uint64_t> impacted_;
   // The source each node's witness path starts from (predecessor form),
   // for the nodes answered so far and their predecessors.
   absl::flat_hash_map<uint64_t, uint64_t> source_of_;
+
+  // Appends impacted nodes up to `end` to `columns`, in traversal order,
+  // with the kinds, owners, sources and predecessors the messages layout
+  // gives them.
+  absl::Status AddColumns(GraphView& view, size_t end, v1::ImpactColumns& columns) {
+    v1::NodeColumns& nodes = *columns.mutable_nodes();
+    const size_t n = end - next_;
+    ReserveColumns(nodes, n);
+    columns.mutable_owners()->Reserve(static_cast<int>(n));
+    columns.mutable_source_node_ids()->Reserve(static_cast<int>(n));
+    columns.mutable_witness_predecessors()->Reserve(static_cast<int>(n));
+    for (; next_ < end; ++next_) {
+      const uint64_t id = impacted_[next_];
+      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, result_, id));
+      const int group = GroupOf(kind);
+      if (group < 0) continue;  // Data flow edges only reach the four groups.
+      ++totals_[group];
+      RETURN_IF_ERROR(AnswerColumn(view, result_, id, nodes));
+      ASSIGN_OR_RETURN(*columns.add_owners(), view.Owner(id));
+      columns.add_source_node_ids(SourceOf(id));
+      columns.add_witness_predecessors(result_.visits.at(id).pred);
+    }
+    return absl::OkStatus();
+  }
+
+  // Index of `kind`'s group in totals_, or -1 for kinds outside them.
+  static int GroupOf(v1::NodeKind kind) {
+    switch (kind) {
+      case v1::NODE_KIND_DATASET_VERSION:
+        return 0;
+      case v1::NODE_KIND_RUN:
+        return 1;
+      case v1::NODE_KIND_MODEL_VERSION:
+        return 2;
+      case v1::NODE_KIND_DEPLOYMENT:
+        return 3;
+      default:
+        return -1;
+    }
+  }
 
   // Walks predecessors only as far as one whose source is known: nodes come
   // in traversal order, so that is almost always the first step.
@@ -229,19 +282,17 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
 
 std::unique_ptr<PageSource<v1::TraverseResponse>> MakeTraversePages(
     const GraphStore& store, const GraphIndex* index, uint64_t size,
-    v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
-    uint32_t page_size) {
+    v1::SignedCheckpoint checkpoint, TraversalResult result, AnswerForm form) {
   return std::make_unique<TraversePages>(store, index, size, std::move(checkpoint),
-                                         std::move(result), level, page_size);
+                                         std::move(result), form);
 }
 
 std::unique_ptr<PageSource<v1::DeletionImpactResponse>> MakeImpactPages(
     const GraphStore& store, const GraphIndex* index, uint64_t size,
     v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources, TraversalResult result,
-    v1::NodeView level, uint32_t page_size, bool full_paths) {
+    AnswerForm form) {
   return std::make_unique<ImpactPages>(store, index, size, std::move(checkpoint),
-                                       std::move(sources), std::move(result), level, page_size,
-                                       full_paths);
+                                       std::move(sources), std::move(result), form);
 }
 
 }  // namespace lineage

@@ -44,22 +44,34 @@ std::unique_ptr<GraphView> MakeView(const GraphStore& store, const GraphIndex* i
 
 v1::Edge ToEdge(uint64_t from, uint64_t to, v1::EdgeKind kind, uint64_t log_index);
 
-// The pages of a Traverse answer: `result`'s nodes at `level`, then its
-// edges, `page_size` of each per page; the first page carries `checkpoint`,
-// the last the counts and truncation.
+// How an answer's pages are laid out.
+struct AnswerForm {
+  v1::NodeView level = v1::NODE_VIEW_BASIC;  // Never UNSPECIFIED.
+  uint32_t page_size = 10000;                // Nodes per page.
+  // Parallel arrays (ANSWER_LAYOUT_COLUMNS) instead of a message per node;
+  // `level` is then NODE_VIEW_ID.
+  bool columns = false;
+  // DeletionImpact: whole witness paths rather than predecessors only
+  // (never with `columns`).
+  bool full_paths = false;
+};
+
+// The pages of a Traverse answer: `result`'s nodes (as messages at
+// `form.level`, or columns), then its edges, `form.page_size` of each per
+// page; the first page carries `checkpoint`, the last the counts and
+// truncation.
 std::unique_ptr<PageSource<v1::TraverseResponse>> MakeTraversePages(
     const GraphStore& store, const GraphIndex* index, uint64_t size,
-    v1::SignedCheckpoint checkpoint, TraversalResult result, v1::NodeView level,
-    uint32_t page_size);
+    v1::SignedCheckpoint checkpoint, TraversalResult result, AnswerForm form);
 
 // The pages of a DeletionImpact answer: `sources` on the first page, then
-// every node `result` reached below depth 0, grouped by kind within each
-// page, with its owner, source and witness (whole paths when `full_paths`,
-// else predecessors only).
+// every node `result` reached below depth 0, with its owner, source and
+// witness: grouped by kind within each page (messages), or in traversal
+// order (columns).
 std::unique_ptr<PageSource<v1::DeletionImpactResponse>> MakeImpactPages(
     const GraphStore& store, const GraphIndex* index, uint64_t size,
     v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources, TraversalResult result,
-    v1::NodeView level, uint32_t page_size, bool full_paths);
+    AnswerForm form);
 
 }  // namespace lineage
 

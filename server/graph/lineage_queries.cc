@@ -63,6 +63,28 @@ v1::NodeView Level(v1::NodeView view) {
   return view == v1::NODE_VIEW_UNSPECIFIED ? v1::NODE_VIEW_BASIC : view;
 }
 
+// The page form a Traverse or DeletionImpact request asks for; columns hold
+// the ID view only.
+absl::StatusOr<AnswerForm> FormOf(v1::AnswerLayout layout, v1::NodeView view, uint32_t page_size) {
+  if (!v1::AnswerLayout_IsValid(layout)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("layout: got ", layout, ", want a lineage.v1.AnswerLayout value"));
+  }
+  AnswerForm form;
+  form.page_size = PageSize(page_size);
+  form.columns = layout == v1::ANSWER_LAYOUT_COLUMNS;
+  form.level = Level(view);
+  if (form.columns) {
+    if (view != v1::NODE_VIEW_UNSPECIFIED && view != v1::NODE_VIEW_ID) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "view: ANSWER_LAYOUT_COLUMNS holds node IDs, kinds and depths only; got ",
+          v1::NodeView_Name(view), ", want NODE_VIEW_ID or no view (or ANSWER_LAYOUT_MESSAGES)"));
+    }
+    form.level = v1::NODE_VIEW_ID;
+  }
+  return form;
+}
+
 KindSet DataFlowEdges() {
   KindSet set;
   set.Add(v1::EDGE_KIND_INPUT_TO);
@@ -145,6 +167,8 @@ absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries
     }
   }
   RETURN_IF_ERROR(CheckTier(request.min_effective_classification(), "min_effective_classification"));
+  ASSIGN_OR_RETURN(const AnswerForm form,
+                   FormOf(request.layout(), request.view(), request.page_size()));
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   TraversalSpec spec;
   spec.upstream = request.direction() == v1::DIRECTION_UPSTREAM;
@@ -166,7 +190,7 @@ absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries
     ASSIGN_OR_RETURN(result, lineage::Traverse(*view, spec));
   }
   return MakeTraversePages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(result),
-                           Level(request.view()), PageSize(request.page_size()));
+                           form);
 }
 
 absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& request,
@@ -264,6 +288,14 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
     return absl::InvalidArgumentError(absl::StrCat(
         "witness: got ", request.witness(), ", want a lineage.v1.WitnessForm value"));
   }
+  ASSIGN_OR_RETURN(AnswerForm form, FormOf(request.layout(), request.view(), request.page_size()));
+  if (form.columns && request.witness() == v1::WITNESS_FORM_FULL_PATH) {
+    return absl::InvalidArgumentError(
+        "witness: ANSWER_LAYOUT_COLUMNS holds witness predecessors only; got "
+        "WITNESS_FORM_FULL_PATH, want WITNESS_FORM_PREDECESSOR or no witness form (or "
+        "ANSWER_LAYOUT_MESSAGES)");
+  }
+  form.full_paths = !form.columns && request.witness() != v1::WITNESS_FORM_PREDECESSOR;
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   std::vector<uint64_t> sources;
   TraversalResult result;
@@ -309,8 +341,7 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
     }
   }
   return MakeImpactPages(store_, index_, snap.size, std::move(snap.checkpoint), std::move(sources),
-                         std::move(result), Level(request.view()), PageSize(request.page_size()),
-                         request.witness() != v1::WITNESS_FORM_PREDECESSOR);
+                         std::move(result), form);
 }
 
 absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(

@@ -17,7 +17,8 @@ constexpr int kMaxDepth = 8;
 bool IsNodeField(const std::string& name) {
   return name == "node_id" || name == "from_node_id" || name == "to_node_id" ||
          name == "source_node_id" || name == "node_ids" || name == "witness_path" ||
-         name == "witness_predecessor";
+         name == "witness_predecessor" || name == "source_node_ids" ||
+         name == "witness_predecessors";
 }
 
 void AddNamespace(const std::string& ns, std::set<std::string>& namespaces) {
@@ -57,6 +58,19 @@ void CollectImpacted(const v1::ImpactedNode& impacted, int depth, std::vector<ui
   if (impacted.witness_predecessor() != 0) ids.push_back(impacted.witness_predecessor());
 }
 
+void CollectColumns(const v1::NodeColumns& columns, int depth, std::vector<uint64_t>& ids) {
+  if (depth > kMaxDepth) return;
+  ids.insert(ids.end(), columns.node_ids().begin(), columns.node_ids().end());
+}
+
+void CollectImpactColumns(const v1::ImpactColumns& columns, int depth, std::vector<uint64_t>& ids) {
+  if (depth > kMaxDepth) return;
+  if (columns.has_nodes()) CollectColumns(columns.nodes(), depth + 1, ids);
+  ids.insert(ids.end(), columns.source_node_ids().begin(), columns.source_node_ids().end());
+  ids.insert(ids.end(), columns.witness_predecessors().begin(),
+             columns.witness_predecessors().end());
+}
+
 // The messages graph answers are made of, read directly. Each visits its
 // fields in field-number order, as ListFields does. Neither NodeProperties
 // (Node's field 12) nor SignedCheckpoint names nodes or namespaces.
@@ -78,6 +92,15 @@ bool CollectKnown(const Message& m, int depth, std::vector<uint64_t>& ids,
     ids.reserve(ids.size() + page->nodes_size() + 2 * page->edges_size());
     for (const v1::Node& n : page->nodes()) CollectNode(n, depth + 1, ids, namespaces);
     for (const v1::Edge& e : page->edges()) CollectEdge(e, depth + 1, ids);
+    if (page->has_columns()) CollectColumns(page->columns(), depth + 1, ids);
+    return true;
+  }
+  if (const auto* columns = As<v1::NodeColumns>(m)) {
+    CollectColumns(*columns, depth, ids);
+    return true;
+  }
+  if (const auto* columns = As<v1::ImpactColumns>(m)) {
+    CollectImpactColumns(*columns, depth, ids);
     return true;
   }
   if (const auto* page = As<v1::DeletionImpactResponse>(m)) {
@@ -86,6 +109,7 @@ bool CollectKnown(const Message& m, int depth, std::vector<uint64_t>& ids,
                               &page->deployments()}) {
       for (const v1::ImpactedNode& n : *group) CollectImpacted(n, depth + 1, ids, namespaces);
     }
+    if (page->has_impacted()) CollectImpactColumns(page->impacted(), depth + 1, ids);
     return true;
   }
   return false;

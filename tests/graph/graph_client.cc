@@ -47,6 +47,24 @@ absl::Status CheckPaging(const std::vector<Page>& pages) {
   return absl::OkStatus();
 }
 
+// ANSWER_LAYOUT_COLUMNS: `columns` as Node messages (ID, kind, depth), after
+// checking the arrays are parallel.
+absl::Status AppendColumns(const v1::NodeColumns& columns, std::vector<v1::Node>& out) {
+  if (columns.kinds_size() != columns.node_ids_size() ||
+      columns.depths_size() != columns.node_ids_size()) {
+    return absl::InternalError(absl::StrCat("columns: ", columns.node_ids_size(), " node_ids, ",
+                                            columns.kinds_size(), " kinds, ",
+                                            columns.depths_size(), " depths"));
+  }
+  for (int i = 0; i < columns.node_ids_size(); ++i) {
+    v1::Node& n = out.emplace_back();
+    n.set_node_id(columns.node_ids(i));
+    n.set_kind(columns.kinds(i));
+    n.set_depth(columns.depths(i));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 GraphClient::GraphClient(std::shared_ptr<grpc::Channel> channel)
@@ -68,12 +86,18 @@ absl::StatusOr<GraphClient::Traversal> GraphClient::Traverse(const v1::TraverseR
   out.pages = static_cast<int>(pages->size());
   out.first_checkpoint = pages->front().checkpoint();
   for (v1::TraverseResponse& page : *pages) {
+    if (page.has_columns() && page.nodes_size() > 0) {
+      return absl::InternalError("layout: a page holds both nodes and columns");
+    }
+    if (absl::Status s = AppendColumns(page.columns(), out.nodes); !s.ok()) return s;
+    out.columns = out.columns || page.has_columns();
     for (v1::Node& n : *page.mutable_nodes()) out.nodes.push_back(std::move(n));
     for (v1::Edge& e : *page.mutable_edges()) out.edges.push_back(std::move(e));
   }
   out.last = std::move(pages->back());
   out.last.clear_nodes();
   out.last.clear_edges();
+  out.last.clear_columns();
   return out;
 }
 
@@ -105,6 +129,37 @@ absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
       return absl::InternalError(absl::StrCat("paging: page ", i, " repeats the sources"));
     }
     for (v1::Node& n : *page.mutable_sources()) out.sources.push_back(std::move(n));
+    if (page.has_impacted()) {
+      const v1::ImpactColumns& c = page.impacted();
+      std::vector<v1::Node> nodes;
+      if (absl::Status s = AppendColumns(c.nodes(), nodes); !s.ok()) return s;
+      if (c.owners_size() != c.nodes().node_ids_size() ||
+          c.source_node_ids_size() != c.nodes().node_ids_size() ||
+          c.witness_predecessors_size() != c.nodes().node_ids_size()) {
+        return absl::InternalError("impacted: the columns have different lengths");
+      }
+      if (page.dataset_versions_size() + page.runs_size() + page.model_versions_size() +
+              page.deployments_size() > 0) {
+        return absl::InternalError("layout: a page holds both impacted columns and groups");
+      }
+      out.columns = true;
+      for (size_t k = 0; k < nodes.size(); ++k) {
+        v1::ImpactedNode n;
+        *n.mutable_node() = std::move(nodes[k]);
+        n.set_owner(c.owners(static_cast<int>(k)));
+        n.set_source_node_id(c.source_node_ids(static_cast<int>(k)));
+        n.set_witness_predecessor(c.witness_predecessors(static_cast<int>(k)));
+        switch (n.node().kind()) {
+          case v1::NODE_KIND_DATASET_VERSION: out.dataset_versions.push_back(std::move(n)); break;
+          case v1::NODE_KIND_RUN: out.runs.push_back(std::move(n)); break;
+          case v1::NODE_KIND_MODEL_VERSION: out.model_versions.push_back(std::move(n)); break;
+          case v1::NODE_KIND_DEPLOYMENT: out.deployments.push_back(std::move(n)); break;
+          default:
+            return absl::InternalError(absl::StrCat("impacted: node ", n.node().node_id(),
+                                                    " has kind ", n.node().kind()));
+        }
+      }
+    }
     for (auto& n : *page.mutable_dataset_versions()) out.dataset_versions.push_back(std::move(n));
     for (auto& n : *page.mutable_runs()) out.runs.push_back(std::move(n));
     for (auto& n : *page.mutable_model_versions()) out.model_versions.push_back(std::move(n));
@@ -116,6 +171,7 @@ absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
   out.last.clear_runs();
   out.last.clear_model_versions();
   out.last.clear_deployments();
+  out.last.clear_impacted();
   return out;
 }
 

@@ -25,9 +25,11 @@ class GraphClient {
   explicit GraphClient(std::shared_ptr<grpc::Channel> channel);
 
   // A whole traversal: every page's nodes and edges in order, and the last
-  // page's summary.
+  // page's summary. Column pages (ANSWER_LAYOUT_COLUMNS) are read into
+  // Node messages of ID, kind and depth.
   struct Traversal {
     std::vector<v1::Node> nodes;
+    bool columns = false;  // Some page carried columns.
     std::vector<v1::Edge> edges;
     v1::TraverseResponse last;  // done = true, with totals (nodes/edges moved out).
     v1::SignedCheckpoint first_checkpoint;
@@ -42,9 +44,11 @@ class GraphClient {
   absl::StatusOr<v1::TraceResponse> Trace(const v1::TraceRequest& request);
 
   // A whole deletion impact: every page's groups concatenated, the first
-  // page's sources and the last page's totals.
+  // page's sources and the last page's totals. Column pages are read into
+  // ImpactedNode messages in their kind's group (traversal order).
   struct Impact {
     std::vector<v1::Node> sources;
+    bool columns = false;  // Some page carried impacted columns.
     std::vector<v1::ImpactedNode> dataset_versions, runs, model_versions, deployments;
     v1::DeletionImpactResponse last;
     v1::SignedCheckpoint first_checkpoint;

@@ -115,9 +115,66 @@ TEST_P(ReferenceTest, TraversalsMatchTheReference) {
     request.set_page_size(1 + Pick(40));  // Several pages, most of the time.
     absl::StatusOr<GraphClient::Traversal> got = ledger_->graph().Traverse(request);
     ASSERT_TRUE(got.ok()) << got.status();
-    ExpectTraversal(*ledger_, spec, *got,
-                    absl::StrCat("traversal ", i, ": ", request.ShortDebugString()));
+    const std::string context = absl::StrCat("traversal ", i, ": ", request.ShortDebugString());
+    ExpectTraversal(*ledger_, spec, *got, context);
+
+    // Columns: the same nodes, kinds and depths in the same order, and the
+    // same edges and summary, as messages of the ID view.
+    request.set_view(v1::NODE_VIEW_ID);
+    absl::StatusOr<GraphClient::Traversal> messages = ledger_->graph().Traverse(request);
+    request.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+    absl::StatusOr<GraphClient::Traversal> columns = ledger_->graph().Traverse(request);
+    ASSERT_TRUE(messages.ok()) << messages.status();
+    ASSERT_TRUE(columns.ok()) << columns.status();
+    EXPECT_TRUE(columns->columns) << context;
+    EXPECT_FALSE(messages->columns) << context;
+    ASSERT_EQ(columns->nodes.size(), messages->nodes.size()) << context;
+    for (size_t k = 0; k < columns->nodes.size(); ++k) {
+      ASSERT_EQ(columns->nodes[k].ShortDebugString(), messages->nodes[k].ShortDebugString())
+          << context << ": node " << k;
+    }
+    ASSERT_EQ(columns->edges.size(), messages->edges.size()) << context;
+    for (size_t k = 0; k < columns->edges.size(); ++k) {
+      EXPECT_EQ(columns->edges[k].ShortDebugString(), messages->edges[k].ShortDebugString())
+          << context << ": edge " << k;
+    }
+    EXPECT_EQ(columns->last.ShortDebugString(), messages->last.ShortDebugString()) << context;
+    EXPECT_EQ(columns->pages, messages->pages) << context;
   }
+}
+
+TEST_P(ReferenceTest, ColumnsRefuseWhatTheyCannotHold) {
+  const std::string start = RandomKeyOf(v1::NODE_KIND_DATASET_VERSION);
+  v1::TraverseRequest traverse;
+  *traverse.add_start() = testing::ById(ledger_->IdOf(start));
+  traverse.set_direction(v1::DIRECTION_DOWNSTREAM);
+  traverse.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+  traverse.set_view(v1::NODE_VIEW_FULL);
+  absl::Status status = ledger_->graph().Traverse(traverse).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("NODE_VIEW_ID"));
+  traverse.set_view(v1::NODE_VIEW_UNSPECIFIED);
+  traverse.set_layout(static_cast<v1::AnswerLayout>(9));
+  status = ledger_->graph().Traverse(traverse).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("layout"));
+  traverse.set_layout(v1::ANSWER_LAYOUT_COLUMNS);  // With no view: the ID view.
+  EXPECT_TRUE(ledger_->graph().Traverse(traverse).ok());
+
+  v1::DeletionImpactRequest impact;
+  *impact.add_sources() = testing::ById(ledger_->IdOf(start));
+  impact.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+  impact.set_witness(v1::WITNESS_FORM_FULL_PATH);
+  status = ledger_->graph().DeletionImpact(impact).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("witness"));
+  impact.set_witness(v1::WITNESS_FORM_UNSPECIFIED);
+  impact.set_view(v1::NODE_VIEW_BASIC);
+  status = ledger_->graph().DeletionImpact(impact).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("view"));
+  impact.set_view(v1::NODE_VIEW_UNSPECIFIED);
+  EXPECT_TRUE(ledger_->graph().DeletionImpact(impact).ok());
 }
 
 TEST_P(ReferenceTest, UnfilteredTraversalsFromEveryKindMatchTheReference) {
@@ -194,6 +251,32 @@ TEST_P(ReferenceTest, DeletionImpactsMatchTheReference) {
     };
     EXPECT_EQ(steps(*compact, false), steps(*got, true)) << context;
     EXPECT_EQ(compact->sources.size(), got->sources.size()) << context;
+
+    // Columns: the same nodes, in traversal order (depth ascending), with
+    // the same kinds, depths, owners, sources and predecessors.
+    request.set_witness(v1::WITNESS_FORM_UNSPECIFIED);  // Predecessors, with columns.
+    request.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+    absl::StatusOr<GraphClient::Impact> columns = ledger_->graph().DeletionImpact(request);
+    ASSERT_TRUE(columns.ok()) << columns.status();
+    EXPECT_TRUE(columns->columns) << context;
+    EXPECT_EQ(steps(*columns, false), steps(*got, true)) << context;
+    auto kinds_depths = [](const GraphClient::Impact& impact) {
+      std::map<uint64_t, std::pair<int, uint32_t>> out;
+      for (const auto* group : {&impact.dataset_versions, &impact.runs, &impact.model_versions,
+                                &impact.deployments}) {
+        for (const v1::ImpactedNode& n : *group) {
+          out[n.node().node_id()] = {n.node().kind(), n.node().depth()};
+        }
+      }
+      return out;
+    };
+    EXPECT_EQ(kinds_depths(*columns), kinds_depths(*got)) << context;
+    EXPECT_EQ(columns->sources.size(), got->sources.size()) << context;
+    EXPECT_EQ(columns->last.total_dataset_versions(), got->last.total_dataset_versions());
+    EXPECT_EQ(columns->last.total_runs(), got->last.total_runs()) << context;
+    EXPECT_EQ(columns->last.total_model_versions(), got->last.total_model_versions());
+    EXPECT_EQ(columns->last.total_deployments(), got->last.total_deployments()) << context;
+    EXPECT_TRUE(columns->last.complete()) << context;
   }
 }
 

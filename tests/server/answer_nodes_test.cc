@@ -29,7 +29,8 @@ void ReferenceCollect(const Message& m, int depth, std::set<uint64_t>& nodes,
     const std::string& name = f->name();
     const bool node_field = name == "node_id" || name == "from_node_id" || name == "to_node_id" ||
                             name == "source_node_id" || name == "node_ids" ||
-                            name == "witness_path" || name == "witness_predecessor";
+                            name == "witness_path" || name == "witness_predecessor" ||
+                            name == "source_node_ids" || name == "witness_predecessors";
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_UINT64 && node_field) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(m, f); ++i) nodes.insert(r->GetRepeatedUInt64(m, f, i));
@@ -93,6 +94,13 @@ class AnswerNodesTest : public ::testing::Test {
       e->set_from_node_id(Id(base, spread));
       e->set_to_node_id(Id(base, spread));
     }
+    if (rng_() % 2 == 0) {  // ANSWER_LAYOUT_COLUMNS.
+      for (int i = 0; i < nodes; ++i) {
+        page.mutable_columns()->add_node_ids(Id(base, spread));
+        page.mutable_columns()->add_kinds(v1::NODE_KIND_RUN);
+        page.mutable_columns()->add_depths(static_cast<uint32_t>(rng_() % 10));
+      }
+    }
     page.set_done(rng_() % 2 == 0);
     return page;
   }
@@ -107,6 +115,15 @@ class AnswerNodesTest : public ::testing::Test {
       const int len = static_cast<int>(rng_() % 20);
       for (int j = 0; j < len; ++j) n->add_witness_path(Id(base, spread));
       if (rng_() % 3 != 0) n->set_witness_predecessor(Id(base, spread));
+    }
+    if (rng_() % 2 == 0) {  // ANSWER_LAYOUT_COLUMNS.
+      v1::ImpactColumns& columns = *page.mutable_impacted();
+      for (int i = 0; i < nodes; ++i) {
+        columns.mutable_nodes()->add_node_ids(Id(base, spread));
+        columns.add_owners("owner");
+        columns.add_source_node_ids(Id(base, spread));
+        columns.add_witness_predecessors(Id(base, spread));
+      }
     }
     return page;
   }

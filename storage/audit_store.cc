@@ -1,6 +1,7 @@
 #include "storage/audit_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/big_endian.h"
 #include "common/status_macros.h"
 
@@ -8,6 +9,7 @@ namespace lineage {
 namespace {
 
 constexpr absl::string_view kNextSequenceKey = "audit_next_sequence";
+constexpr absl::string_view kPendingIndexKey = "audit_index_pending";
 
 std::string TimeKey(uint64_t time, uint64_t sequence) {
   std::string key = BigEndian64(time);
@@ -42,13 +44,46 @@ void AuditStore::PutNextSequence(WriteBatch& batch, uint64_t next) const {
   batch.Put(Column::kMeta, kNextSequenceKey, BigEndian64(next));
 }
 
-void AuditStore::Put(WriteBatch& batch, uint64_t time_micros, uint64_t sequence,
-                     absl::string_view principal, const std::vector<uint64_t>& node_ids,
+std::string AuditStore::RecordKey(uint64_t time_micros, uint64_t sequence) {
+  return TimeKey(time_micros, sequence);
+}
+
+void AuditStore::Put(WriteBatch& batch, absl::string_view record_key, absl::string_view principal,
                      absl::string_view record) const {
-  const std::string time_key = TimeKey(time_micros, sequence);
-  batch.Put(Column::kAudit, time_key, record);
-  batch.Put(Column::kAuditIndex, PrincipalPrefix(principal) + time_key, "");
-  for (uint64_t node : node_ids) batch.Put(Column::kAuditIndex, NodePrefix(node) + time_key, "");
+  batch.PutBlind(Column::kAudit, record_key, record);
+  batch.PutBlind(Column::kAuditIndex, PrincipalPrefix(principal) + std::string(record_key), "");
+}
+
+void AuditStore::PutNodeIndex(WriteBatch& batch, absl::string_view record_key,
+                              absl::Span<const uint64_t> node_ids) const {
+  for (uint64_t node : node_ids) {
+    batch.PutBlind(Column::kAuditIndex, NodePrefix(node) + std::string(record_key), "");
+  }
+}
+
+void AuditStore::PutPendingIndex(WriteBatch& batch, const std::vector<std::string>& record_keys) const {
+  batch.PutBlind(Column::kMeta, kPendingIndexKey, absl::StrJoin(record_keys, ""));
+}
+
+void AuditStore::ClearPendingIndex(WriteBatch& batch) const {
+  batch.Delete(Column::kMeta, kPendingIndexKey);
+}
+
+absl::StatusOr<std::vector<std::string>> AuditStore::ReadPendingIndex() const {
+  absl::StatusOr<std::string> value = db_.Get(Column::kMeta, kPendingIndexKey);
+  if (absl::IsNotFound(value.status())) return std::vector<std::string>();
+  if (!value.ok()) return value.status();
+  if (value->size() % 16 != 0) {
+    return absl::DataLossError(absl::StrCat("meta/audit_index_pending is ", value->size(),
+                                            " bytes, not a multiple of 16"));
+  }
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < value->size(); i += 16) keys.push_back(value->substr(i, 16));
+  return keys;
+}
+
+absl::StatusOr<std::string> AuditStore::ReadRecord(absl::string_view record_key) const {
+  return db_.Get(Column::kAudit, record_key);
 }
 
 absl::Status AuditStore::Scan(

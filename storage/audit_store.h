@@ -5,6 +5,7 @@
 //   audit_index  'p' ‖ principal ‖ 0x00 ‖ time (8) ‖ sequence (8)  empty
 //   audit_index  'n' ‖ node ID (8) ‖ time (8) ‖ sequence (8)       empty
 //   meta         "audit_next_sequence"                            next sequence (8)
+//   meta         "audit_index_pending"                            record keys (16 each)
 //
 // Thread-safety: stateless apart from the Database reference.
 #ifndef LINEAGE_STORAGE_AUDIT_STORE_H_
@@ -17,6 +18,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "storage/database.h"
 
 namespace lineage {
@@ -28,10 +30,26 @@ class AuditStore {
 
   absl::StatusOr<uint64_t> ReadNextSequence() const;
 
-  // Adds one record and its index entries to `batch`.
-  void Put(WriteBatch& batch, uint64_t time_micros, uint64_t sequence, absl::string_view principal,
-           const std::vector<uint64_t>& node_ids, absl::string_view record) const;
+  // A record's key in `audit` (and the suffix of its index keys).
+  static std::string RecordKey(uint64_t time_micros, uint64_t sequence);
+
+  // Adds one record and its principal index entry to `batch`.
+  void Put(WriteBatch& batch, absl::string_view record_key, absl::string_view principal,
+           absl::string_view record) const;
+  // Adds a record's node index entries to `batch` (see AuditLog: they may
+  // follow the record in a later batch).
+  void PutNodeIndex(WriteBatch& batch, absl::string_view record_key,
+                    absl::Span<const uint64_t> node_ids) const;
   void PutNextSequence(WriteBatch& batch, uint64_t next) const;
+
+  // The records whose node index entries may not be written yet: set in a
+  // record's own batch, cleared in the batch that writes its entries, read
+  // at start to finish what a crash interrupted.
+  void PutPendingIndex(WriteBatch& batch, const std::vector<std::string>& record_keys) const;
+  void ClearPendingIndex(WriteBatch& batch) const;
+  absl::StatusOr<std::vector<std::string>> ReadPendingIndex() const;
+  // NOT_FOUND if there is no such record.
+  absl::StatusOr<std::string> ReadRecord(absl::string_view record_key) const;
 
   // Records with time in [from, to), in order, starting after `after` (a
   // key from a previous visit, or empty). `visit(key, record)` returns false

@@ -55,12 +55,12 @@ void GraphIndex::AddOwner(uint64_t id, const std::string& owner, uint64_t log_in
   auto [it, inserted] =
       owner_ids_.emplace(owner, static_cast<uint32_t>(owner_names_.size()));
   if (inserted) owner_names_.push_back(owner);
-  if (id >= owners_.size()) owners_.resize(id + 1);
+  owners_.GrowTo(id + 1);
   owners_[id].push_back({log_index, it->second});
 }
 
 GraphIndex::Node& GraphIndex::Ensure(uint64_t id) {
-  if (id >= nodes_.size()) nodes_.resize(id + 1);
+  nodes_.GrowTo(id + 1);
   return nodes_[id];
 }
 
@@ -149,7 +149,7 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
   absl::MutexLock lock(&index->mu_);
   const KvReader& db = store.database();
   ASSIGN_OR_RETURN(uint64_t next, store.ReadNextNodeId(db));
-  index->nodes_.resize(next);
+  index->nodes_.GrowTo(next);
   // Tier rises and edges, replayed in log order for effective tiers.
   struct Event {
     uint64_t log_index;
@@ -195,7 +195,10 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
   }));
   RETURN_IF_ERROR(bad);
   // Edges came in (from, kind, to) order: out-lists are in order already.
-  for (Node& n : index->nodes_) std::sort(n.in.begin(), n.in.end(), EdgeBefore);
+  for (size_t id = 0; id < index->nodes_.size(); ++id) {
+    Node& n = index->nodes_[id];
+    std::sort(n.in.begin(), n.in.end(), EdgeBefore);
+  }
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& x, const Event& y) { return x.log_index < y.log_index; });
   for (const Event& ev : events) {

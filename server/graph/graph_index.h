@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "lineage/v1/lineage.pb.h"
+#include "server/graph/chunked_vector.h"
 #include "server/graph/graph_delta.h"
 #include "storage/graph_store.h"
 
@@ -105,7 +106,7 @@ class GraphIndex {
     // Where node `id` would be, without reading it (for prefetching); null
     // past the last ID.
     const Node* address(uint64_t id) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-      return id < index_.nodes_.size() ? index_.nodes_.data() + id : nullptr;
+      return id < index_.nodes_.size() ? &index_.nodes_[id] : nullptr;
     }
     const std::string& namespace_name(uint32_t ns) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       return index_.namespaces_[ns];
@@ -149,12 +150,14 @@ class GraphIndex {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
-  std::vector<Node> nodes_ ABSL_GUARDED_BY(mu_);
+  // Chunked, not a std::vector: growing must not move every node (a stall
+  // of 100+ ms at a million nodes, with the log writer waiting).
+  ChunkedVector<Node> nodes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> namespaces_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> namespace_ids_ ABSL_GUARDED_BY(mu_);
   // Owner histories by node ID, beside nodes_ so traversals' cache lines
   // stay as they are; only nodes that ever had an owner have entries.
-  std::vector<OwnerHistory> owners_ ABSL_GUARDED_BY(mu_);
+  ChunkedVector<OwnerHistory> owners_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> owner_names_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> owner_ids_ ABSL_GUARDED_BY(mu_);
   uint64_t edges_ ABSL_GUARDED_BY(mu_) = 0;

@@ -249,7 +249,16 @@ absl::Status LogWriter::ReloadFrontier() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// A group slower than this is logged with where its time went (what an
+// operator chasing acknowledgement-latency spikes needs first).
+constexpr absl::Duration kSlowGroup = absl::Milliseconds(50);
+
+}  // namespace
+
 void LogWriter::ProcessGroup(std::vector<Op>& ops) {
+  const absl::Time started = absl::Now();
   if (needs_reload_) {
     // A failed commit may have left RocksDB refusing writes (disk full, I/O
     // error): clear that first, once its cause is gone, then reload.
@@ -373,8 +382,10 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   const TreeHead head{frontier_.size(), frontier_.Root()};
   store_.PutTreeHead(group.batch(), head);
   if (indexer_ != nullptr && indexed.ok()) indexer_->FinishGroup(group.batch());
+  const absl::Time planned = absl::Now();
   absl::Status committed = indexed.ok() ? store_.database().Write(group.batch(), /*sync=*/true)
                                         : indexed;
+  const absl::Time written = absl::Now();
   if (!committed.ok()) {
     if (indexer_ != nullptr) indexer_->OnAborted();
     LOG_ERROR("log commit of ", frontier_.size() - before.size(), " entries failed: ", committed.ToString());
@@ -387,6 +398,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   }
   group.PublishStagedKeys();
   if (indexer_ != nullptr) indexer_->OnCommitted();
+  const absl::Time indexed_in_memory = absl::Now();
   last_time_micros_ = time_micros;
 
   // The head is durable: now, and only now, sign a checkpoint over it.
@@ -400,8 +412,20 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
     LOG_WARNING("storing checkpoint at size ", head.size, " failed: ", stored.ToString());
     needs_reload_ = true;
   }
-  absl::MutexLock lock(&mu_);
-  checkpoint_ = std::move(checkpoint);
+  {
+    absl::MutexLock lock(&mu_);
+    checkpoint_ = std::move(checkpoint);
+  }
+  const absl::Time finished = absl::Now();
+  if (finished - started > kSlowGroup) {
+    LOG_WARNING("slow log group: ", frontier_.size() - before.size(), " entries, ",
+                group.batch().Count(), " writes, ", group.batch().ByteSize() / 1024, " KiB in ",
+                absl::FormatDuration(finished - started), " (planning and indexing ",
+                absl::FormatDuration(planned - started), ", committing with the WAL synced ",
+                absl::FormatDuration(written - planned), ", the in-memory graph and caches ",
+                absl::FormatDuration(indexed_in_memory - written), ", signing and publishing ",
+                absl::FormatDuration(finished - indexed_in_memory), ")");
+  }
 }
 
 }  // namespace lineage

@@ -1,6 +1,7 @@
 #include "server/ledger/log_writer.h"
 
 #include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
@@ -254,6 +255,7 @@ namespace {
 // A group slower than this is logged with where its time went (what an
 // operator chasing acknowledgement-latency spikes needs first).
 constexpr absl::Duration kSlowGroup = absl::Milliseconds(50);
+constexpr absl::Duration kSlowGroupReportEvery = absl::Seconds(10);
 
 }  // namespace
 
@@ -417,14 +419,21 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
     checkpoint_ = std::move(checkpoint);
   }
   const absl::Time finished = absl::Now();
-  if (finished - started > kSlowGroup) {
+  if (finished - started > kSlowGroup && finished - last_slow_report_ < kSlowGroupReportEvery) {
+    ++slow_unreported_;
+  } else if (finished - started > kSlowGroup) {
+    last_slow_report_ = finished;
+    const int others = std::exchange(slow_unreported_, 0);
     LOG_WARNING("slow log group: ", frontier_.size() - before.size(), " entries, ",
                 group.batch().Count(), " writes, ", group.batch().ByteSize() / 1024, " KiB in ",
                 absl::FormatDuration(finished - started), " (planning and indexing ",
                 absl::FormatDuration(planned - started), ", committing with the WAL synced ",
                 absl::FormatDuration(written - planned), ", the in-memory graph and caches ",
                 absl::FormatDuration(indexed_in_memory - written), ", signing and publishing ",
-                absl::FormatDuration(finished - indexed_in_memory), ")");
+                absl::FormatDuration(finished - indexed_in_memory), ")",
+                others > 0 ? absl::StrCat("; ", others, " more over ", absl::FormatDuration(kSlowGroup),
+                                          " since the last report")
+                           : "");
   }
 }
 

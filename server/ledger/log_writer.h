@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "crypto/merkle_frontier.h"
 #include "lineage/v1/keys.pb.h"
@@ -160,6 +161,10 @@ class LogWriter {
   MerkleFrontier frontier_;
   uint64_t last_time_micros_ = 0;
   bool needs_reload_ = false;
+  // Slow-group warnings: at most one per kSlowGroupReportEvery, counting
+  // the ones in between (a saturated writer is slow on every group).
+  absl::Time last_slow_report_ = absl::InfinitePast();
+  int slow_unreported_ = 0;
 
   mutable absl::Mutex mu_;
   std::deque<std::pair<Op, size_t>> queue_ ABSL_GUARDED_BY(mu_);

@@ -8,26 +8,16 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "crypto/openssl_ptr.h"
 
 namespace lineage {
 namespace {
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using UniqueBio = std::unique_ptr<BIO, BioDeleter>;
-
-std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* p) { return std::shared_ptr<EVP_PKEY>(p, PkeyDeleter()); }
+std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* p) { return std::shared_ptr<EVP_PKEY>(p, OpenSslFree()); }
 
 // Reused per thread: a fresh EVP_MD_CTX per verify costs ~8% (MACHINE-LIMITS.md).
 EVP_MD_CTX* ThreadVerifyContext() {
-  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  thread_local UniqueMdCtx ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) std::abort();
   return ctx.get();
 }
@@ -162,7 +152,7 @@ std::string Ed25519PrivateKey::ToPem() const {
 }
 
 std::string Ed25519PrivateKey::Sign(absl::string_view message) const {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  UniqueMdCtx ctx(EVP_MD_CTX_new());
   std::string sig(kEd25519SignatureSize, '\0');
   size_t len = sig.size();
   if (ctx == nullptr ||

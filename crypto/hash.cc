@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "crypto/openssl_ptr.h"
 
 namespace lineage {
 namespace {
@@ -23,12 +24,9 @@ const EVP_MD* Sha256Algorithm() {
   return md;
 }
 
-struct ContextDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 EVP_MD_CTX* ThreadContext() {
-  thread_local std::unique_ptr<EVP_MD_CTX, ContextDeleter> ctx(EVP_MD_CTX_new());
+  thread_local UniqueMdCtx ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) std::abort();
   return ctx.get();
 }

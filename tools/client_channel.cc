@@ -10,22 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/status_macros.h"
+#include "crypto/openssl_ptr.h"
 
 namespace lineage::cli {
 namespace {
-
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using UniqueBio = std::unique_ptr<BIO, BioDeleter>;
-using UniqueX509 = std::unique_ptr<X509, X509Deleter>;
-using UniquePkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 UniqueBio MemoryBio(const std::string& pem) {
   return UniqueBio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));

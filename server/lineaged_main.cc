@@ -38,6 +38,8 @@ ABSL_FLAG(bool, dev_keys, true,
           "producer key for every namespace at <data_dir>/keys/dev-producer.pem. Turn off in "
           "production.");
 ABSL_FLAG(int, verify_threads, 0, "Signature verification threads (0: one per core).");
+ABSL_FLAG(int, verify_nice, 5,
+          "Nice levels the verification threads run below the log writer (0: same priority).");
 ABSL_FLAG(int64_t, graph_memory_budget_mb, 4096,
           "Hold the lineage graph's topology in memory if it fits this budget (checked at "
           "start); otherwise graph queries read RocksDB directly.");
@@ -122,6 +124,7 @@ int Run() {
   options.ledger.data_dir = absl::StrCat(data_dir, "/db");
   options.ledger.origin = absl::GetFlag(FLAGS_origin);
   options.ledger.verify_threads = absl::GetFlag(FLAGS_verify_threads);
+  options.ledger.verify_nice = absl::GetFlag(FLAGS_verify_nice);
   for (const std::string& previous : absl::GetFlag(FLAGS_previous_log_vkeys)) {
     absl::StatusOr<NoteVerifier> key = LoadVerifierKey(previous);
     if (!key.ok()) {

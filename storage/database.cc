@@ -218,6 +218,31 @@ absl::StatusOr<std::pair<std::string, std::string>> Database::Last(
   return absl::NotFoundError(absl::StrCat("no key in ", ColumnName(column)));
 }
 
+std::string Database::Backlog() const {
+  std::string level0, waiting;
+  uint64_t pending_bytes = 0;
+  for (int c = 0; c < static_cast<int>(Column::kColumnCount); ++c) {
+    rocksdb::ColumnFamilyHandle* handle = handles_[c];
+    std::string files;
+    if (db_->GetProperty(handle, "rocksdb.num-files-at-level0", &files) && files != "0" &&
+        files != "1") {
+      absl::StrAppend(&level0, level0.empty() ? "" : ", ", kColumnNames[c], " ", files);
+    }
+    uint64_t immutable = 0;
+    if (db_->GetIntProperty(handle, "rocksdb.num-immutable-mem-table", &immutable) &&
+        immutable > 0) {
+      absl::StrAppend(&waiting, waiting.empty() ? "" : ", ", kColumnNames[c], " ", immutable);
+    }
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(handle, "rocksdb.estimate-pending-compaction-bytes", &bytes)) {
+      pending_bytes += bytes;
+    }
+  }
+  return absl::StrCat("level-0 files: ", level0.empty() ? "none above 1" : level0,
+                      "; memtables waiting: ", waiting.empty() ? "none" : waiting,
+                      "; compaction pending: ", pending_bytes >> 20, " MiB");
+}
+
 absl::Status Database::Flush() {
   rocksdb::FlushOptions options;
   return FromRocks(db_->Flush(options, handles_), "flushing");

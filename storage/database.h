@@ -181,6 +181,13 @@ class Database : public KvReader {
   };
   std::vector<DamagedFile> CheckFiles() const;
 
+  // What reads and writes currently wade through, for slow-operation
+  // reports: the column families with more than one level-0 file (each one
+  // a point read or scan may have to check) or with memtables waiting to be
+  // flushed, and the compaction debt, e.g. "level-0 files: graph_out 6,
+  // graph_in 5; memtables waiting: entries 1; compaction pending: 48 MiB".
+  std::string Backlog() const;
+
   const std::string& path() const { return path_; }
 
  private:

@@ -89,10 +89,10 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       }
     } else {
       page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
-    }
-    for (; next_node_ < end; ++next_node_) {
-      const uint64_t id = result_.returned[next_node_];
-      RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, form_.level, *page.add_nodes()));
+      for (; next_node_ < end; ++next_node_) {
+        const uint64_t id = result_.returned[next_node_];
+        RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, form_.level, *page.add_nodes()));
+      }
     }
     const size_t edge_end = std::min(result_.edges.size(), next_edge_ + form_.page_size);
     for (; next_edge_ < edge_end; ++next_edge_) {
@@ -121,7 +121,6 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
   size_t next_node_ = 0;
   size_t next_edge_ = 0;
 };
-
 
 // Pages of a deletion impact, grouped by kind within each page.
 class ImpactPages : public PageSource<v1::DeletionImpactResponse> {

@@ -73,7 +73,11 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& option
   const int threads = options.verify_threads > 0
                           ? options.verify_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  ledger->pool_ = std::make_unique<WorkerPool>(threads);
+  // Signature checks run a few nice levels below the log writer: with
+  // every core busy verifying, the writer would otherwise wait for a core
+  // for up to half its time (measured: groups planned in 70 ms of wall
+  // time on 34 ms of CPU), delaying every receipt in the group.
+  ledger->pool_ = std::make_unique<WorkerPool>(threads, options.verify_nice);
   ledger->writer_ = std::make_unique<LogWriter>(
       *ledger->store_, *ledger->registry_, *ledger->signer_, *ledger->clock_,
       std::move(start.frontier), std::move(start.checkpoint), LogWriter::Options(), indexer);

@@ -45,6 +45,10 @@ struct LedgerOptions {
   std::string origin = "lineage-ledger.local/dev";
   // Threads verifying signatures; 0 means one per core.
   int verify_threads = 0;
+  // How many nice levels below the rest of the server they run (0: the
+  // same). Lower priority lets the log writer, the one serial stage, have a
+  // core whenever it has work, instead of queueing behind signature checks.
+  int verify_nice = 5;
   // Most events in one AppendEvents request.
   int max_batch_events = 1000;
   // Largest accepted event payload.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "common/thread_usage.h"
 #include "crypto/envelope_record.h"
 #include "crypto/leaf.h"
 #include "crypto/merkle_hash.h"
@@ -261,6 +262,7 @@ constexpr absl::Duration kSlowGroupReportEvery = absl::Seconds(10);
 
 void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   const absl::Time started = absl::Now();
+  const ThreadUsage usage_at_start = ThreadUsage::Now();
   if (needs_reload_) {
     // A failed commit may have left RocksDB refusing writes (disk full, I/O
     // error): clear that first, once its cause is gone, then reload.
@@ -385,6 +387,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   store_.PutTreeHead(group.batch(), head);
   if (indexer_ != nullptr && indexed.ok()) indexer_->FinishGroup(group.batch());
   const absl::Time planned = absl::Now();
+  const ThreadUsage usage_planned = ThreadUsage::Now();
   absl::Status committed = indexed.ok() ? store_.database().Write(group.batch(), /*sync=*/true)
                                         : indexed;
   const absl::Time written = absl::Now();
@@ -424,13 +427,18 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
   } else if (finished - started > kSlowGroup) {
     last_slow_report_ = finished;
     const int others = std::exchange(slow_unreported_, 0);
+    // Whether the thread computed or waited (for a core, the disk, a lock).
+    const ThreadUsage usage_finished = ThreadUsage::Now();
     LOG_WARNING("slow log group: ", frontier_.size() - before.size(), " entries, ",
                 group.batch().Count(), " writes, ", group.batch().ByteSize() / 1024, " KiB in ",
-                absl::FormatDuration(finished - started), " (planning and indexing ",
-                absl::FormatDuration(planned - started), ", committing with the WAL synced ",
+                absl::FormatDuration(finished - started), ": planning and indexing ",
+                absl::FormatDuration(planned - started), " (",
+                usage_planned.Since(usage_at_start).Describe(), "); committing with the WAL synced ",
                 absl::FormatDuration(written - planned), ", the in-memory graph and caches ",
                 absl::FormatDuration(indexed_in_memory - written), ", signing and publishing ",
-                absl::FormatDuration(finished - indexed_in_memory), ")",
+                absl::FormatDuration(finished - indexed_in_memory), " (together ",
+                usage_finished.Since(usage_planned).Describe(), ")",
+                "; storage: ", store_.database().Backlog(),
                 others > 0 ? absl::StrCat("; ", others, " more over ", absl::FormatDuration(kSlowGroup),
                                           " since the last report")
                            : "");

@@ -1,11 +1,33 @@
 #include "server/ledger/worker_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 namespace lineage {
 
-WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Run(); });
+namespace {
+
+// Lowers the calling thread's priority (on Linux, PRIO_PROCESS with a thread
+// ID sets that thread's nice value alone).
+void LowerThisThreadPriority(int nice_increment) {
+  if (nice_increment <= 0) return;
+  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, tid);
+  if (current == -1 && errno != 0) return;
+  (void)setpriority(PRIO_PROCESS, tid, std::min(19, current + nice_increment));
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(int threads, int nice_increment) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this, nice_increment] { Run(nice_increment); });
+  }
 }
 
 WorkerPool::~WorkerPool() {
@@ -21,7 +43,8 @@ void WorkerPool::Schedule(absl::AnyInvocable<void() &&> task) {
   queue_.push_back(std::move(task));
 }
 
-void WorkerPool::Run() {
+void WorkerPool::Run(int nice_increment) {
+  LowerThisThreadPriority(nice_increment);
   while (true) {
     absl::AnyInvocable<void() &&> task;
     {

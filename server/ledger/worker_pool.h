@@ -1,6 +1,11 @@
 // A fixed pool of threads running queued tasks: where signature checks run,
 // in parallel on all cores, before the single log writer.
 //
+// A pool may run at a lower CPU priority than the rest of the process (a
+// higher nice value, which needs no privilege): the signature checks yield
+// the core to the log writer, the one serial stage, which otherwise waits
+// for a core behind them and holds every receipt up.
+//
 //   WorkerPool pool(std::thread::hardware_concurrency());
 //   pool.Schedule([] { ... });
 //
@@ -21,8 +26,10 @@ namespace lineage {
 
 class WorkerPool {
  public:
-  // Starts `threads` workers (at least one).
-  explicit WorkerPool(int threads);
+  // Starts `threads` workers (at least one), each `nice_increment` nice
+  // levels below the starting thread's priority (0: the same; capped at 19;
+  // a failure to lower it is ignored: it changes speed, not results).
+  explicit WorkerPool(int threads, int nice_increment = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -32,7 +39,7 @@ class WorkerPool {
   int size() const { return static_cast<int>(threads_.size()); }
 
  private:
-  void Run();
+  void Run(int nice_increment);
 
   absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);

@@ -80,7 +80,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& option
   ledger->pool_ = std::make_unique<WorkerPool>(threads, options.verify_nice);
   ledger->writer_ = std::make_unique<LogWriter>(
       *ledger->store_, *ledger->registry_, *ledger->signer_, *ledger->clock_,
-      std::move(start.frontier), std::move(start.checkpoint), LogWriter::Options(), indexer);
+      std::move(start.frontier), std::move(start.checkpoint),
+      LogWriter::Options{.slow_group = options.slow_commit_group}, indexer);
   if (!start.write_refusal.ok()) ledger->writer_->RefuseWrites(start.write_refusal);
   ledger->reader_ = std::make_unique<LogReader>(*ledger->store_, *ledger->writer_,
                                                 LogReader::Limits());

@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "crypto/ed25519.h"
 #include "lineage/v1/ingest.pb.h"
@@ -49,6 +50,9 @@ struct LedgerOptions {
   // same). Lower priority lets the log writer, the one serial stage, have a
   // core whenever it has work, instead of queueing behind signature checks.
   int verify_nice = 5;
+  // A commit group (one synced write) slower than this is counted and
+  // logged with where its time went.
+  absl::Duration slow_commit_group = absl::Milliseconds(50);
   // Most events in one AppendEvents request.
   int max_batch_events = 1000;
   // Largest accepted event payload.
@@ -119,6 +123,9 @@ class Ledger {
   std::shared_ptr<const PublishedCheckpoint> LatestCheckpoint() const {
     return writer_->latest_checkpoint();
   }
+
+  // Commit groups slower than LedgerOptions::slow_commit_group since start.
+  uint64_t slow_commit_groups() const { return writer_->slow_groups(); }
 
   Database& database() { return *db_; }
   const LogStore& store() const { return *store_; }

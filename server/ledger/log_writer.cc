@@ -253,9 +253,6 @@ absl::Status LogWriter::ReloadFrontier() {
 
 namespace {
 
-// A group slower than this is logged with where its time went (what an
-// operator chasing acknowledgement-latency spikes needs first).
-constexpr absl::Duration kSlowGroup = absl::Milliseconds(50);
 constexpr absl::Duration kSlowGroupReportEvery = absl::Seconds(10);
 
 }  // namespace
@@ -422,9 +419,11 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
     checkpoint_ = std::move(checkpoint);
   }
   const absl::Time finished = absl::Now();
-  if (finished - started > kSlowGroup && finished - last_slow_report_ < kSlowGroupReportEvery) {
+  const bool slow = finished - started > options_.slow_group;
+  if (slow) slow_groups_.fetch_add(1, std::memory_order_relaxed);
+  if (slow && finished - last_slow_report_ < kSlowGroupReportEvery) {
     ++slow_unreported_;
-  } else if (finished - started > kSlowGroup) {
+  } else if (slow) {
     last_slow_report_ = finished;
     const int others = std::exchange(slow_unreported_, 0);
     // Whether the thread computed or waited (for a core, the disk, a lock).
@@ -439,7 +438,7 @@ void LogWriter::ProcessGroup(std::vector<Op>& ops) {
                 absl::FormatDuration(finished - indexed_in_memory), " (together ",
                 usage_finished.Since(usage_planned).Describe(), ")",
                 "; storage: ", store_.database().Backlog(),
-                others > 0 ? absl::StrCat("; ", others, " more over ", absl::FormatDuration(kSlowGroup),
+                others > 0 ? absl::StrCat("; ", others, " more over ", absl::FormatDuration(options_.slow_group),
                                           " since the last report")
                            : "");
   }

@@ -21,6 +21,7 @@
 #ifndef LINEAGE_SERVER_LEDGER_LOG_WRITER_H_
 #define LINEAGE_SERVER_LEDGER_LOG_WRITER_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -97,6 +98,9 @@ class LogWriter {
   struct Options {
     size_t max_group_items = 16384;
     size_t max_group_bytes = 64 << 20;
+    // A group slower than this is counted and logged with where its time
+    // went (what an operator chasing acknowledgement-latency spikes needs).
+    absl::Duration slow_group = absl::Milliseconds(50);
   };
 
   // Starts the writer thread over a tree whose committed state is
@@ -126,6 +130,9 @@ class LogWriter {
 
   // The latest published checkpoint. Null only when writes are refused and
   // no stored checkpoint verified at start.
+  // Groups slower than Options::slow_group since the writer started.
+  uint64_t slow_groups() const { return slow_groups_.load(std::memory_order_relaxed); }
+
   std::shared_ptr<const PublishedCheckpoint> latest_checkpoint() const;
 
  private:
@@ -165,6 +172,7 @@ class LogWriter {
   // the ones in between (a saturated writer is slow on every group).
   absl::Time last_slow_report_ = absl::InfinitePast();
   int slow_unreported_ = 0;
+  std::atomic<uint64_t> slow_groups_{0};
 
   mutable absl::Mutex mu_;
   std::deque<std::pair<Op, size_t>> queue_ ABSL_GUARDED_BY(mu_);

@@ -132,6 +132,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
         status.set_writable(ledger_.write_refusal().ok());
         status.set_write_refusal(std::string(ledger_.write_refusal().message()));
         status.set_backup_dir(backup_dir_);
+        status.set_slow_commit_groups(ledger_.slow_commit_groups());
+        status.set_storage_backlog(ledger_.database().Backlog());
         return absl::StatusOr<v1::LedgerStatus>(std::move(status));
       });
 }

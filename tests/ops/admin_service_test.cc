@@ -62,9 +62,11 @@ class AdminServiceTest : public ::testing::Test {
     signer_ = std::make_unique<EventSigner>(*std::move(producer));
   }
 
-  std::unique_ptr<Node> Start(const std::string& db_dir) {
+  std::unique_ptr<Node> Start(const std::string& db_dir,
+                              absl::Duration slow_commit_group = absl::Milliseconds(50)) {
     auto node = std::make_unique<Node>();
     LedgerOptions options;
+    options.slow_commit_group = slow_commit_group;
     options.data_dir = db_dir;
     options.origin = kOrigin;
     options.block_cache_bytes = 8 << 20;
@@ -256,6 +258,31 @@ TEST_F(AdminServiceTest, OnlineIntegrityCheckRunsInTheBackgroundAndReports) {
   EXPECT_TRUE(status.writable());
   EXPECT_EQ(status.tree_size(), 21u);
   EXPECT_EQ(status.origin(), kOrigin);
+}
+
+TEST_F(AdminServiceTest, StatusCountsSlowCommitsAndShowsTheStorageBacklog) {
+  auto status_of = [](Node& node) {
+    grpc::ClientContext context;
+    v1::LedgerStatus status;
+    EXPECT_TRUE(node.admin->GetStatus(&context, v1::GetStatusRequest(), &status).ok());
+    return status;
+  };
+  const v1::LedgerStatus fresh = status_of(*node_);
+  EXPECT_EQ(fresh.storage_backlog(),
+            "level-0 files: none above 1; memtables waiting: none; compaction pending: 0 MiB");
+
+  // With a threshold of zero every commit group counts as slow: the key
+  // registration and each append below are groups of their own.
+  node_.reset();
+  node_ = Start(dir_.path() + "/db", absl::ZeroDuration());
+  ASSERT_NE(node_, nullptr);
+  EXPECT_EQ(status_of(*node_).slow_commit_groups(), 0u);
+  for (int i = 0; i < 3; ++i) {
+    auto receipts = node_->client->AppendEvents(
+        {signer_->Sign(MakeRunEvent("acme.ml/fraud", absl::StrCat("slow-", i)))});
+    ASSERT_TRUE(receipts.ok()) << receipts.status();
+  }
+  EXPECT_EQ(status_of(*node_).slow_commit_groups(), 3u);
 }
 
 }  // namespace

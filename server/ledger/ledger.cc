@@ -1,6 +1,7 @@
 #include "server/ledger/ledger.h"
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -16,13 +17,32 @@
 namespace lineage {
 
 // One AppendEvents call in flight: verification results fill in from the
-// pool; the last verifier hands the batch to the writer.
+// pool. An atomic batch goes to the writer whole, once its last chunk is
+// verified. Any other batch goes chunk by chunk, in order, as soon as a
+// chunk and every chunk before it are verified, so the writer indexes the
+// first events while the pool still checks the last ones.
 struct Ledger::AppendState {
   const v1::AppendEventsRequest* request;
   ProducerIdentity producer;
   Done<v1::AppendEventsResponse> done;
   std::vector<absl::StatusOr<VerifiedEvent>> verified;
+  // Atomic batches: chunks still being verified.
   std::atomic<int> chunks_left{0};
+
+  // Other batches. Chunk c holds events [chunk_begin[c], chunk_begin[c + 1]).
+  std::vector<int> chunk_begin;
+  // Chunks not yet answered by the writer (or found to have nothing for it).
+  std::atomic<int> chunks_unanswered{0};
+  // Per event: its receipt's identity (set when its chunk is submitted) and
+  // its outcome (set by the writer's callback; each slot by one chunk).
+  std::vector<v1::Receipt> receipts;
+  std::vector<std::optional<AppendOutcome>> outcomes;
+  absl::Mutex mu;
+  std::vector<bool> chunk_verified ABSL_GUARDED_BY(mu);
+  size_t next_chunk ABSL_GUARDED_BY(mu) = 0;  // The next chunk to submit.
+  absl::Status failure ABSL_GUARDED_BY(mu);   // The first chunk that failed.
+  bool any_committed ABSL_GUARDED_BY(mu) = false;
+  std::shared_ptr<const PublishedCheckpoint> checkpoint ABSL_GUARDED_BY(mu);
 };
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options,
@@ -134,6 +154,30 @@ absl::StatusOr<uint64_t> Ledger::SizeAtTime(absl::Time time) const {
   return lo;
 }
 
+namespace {
+
+void FillRejected(v1::Receipt& receipt, const absl::Status& status) {
+  receipt.set_status(v1::RECEIPT_STATUS_REJECTED);
+  receipt.set_error_code(static_cast<int32_t>(status.code()));
+  receipt.set_error_message(std::string(status.message()));
+}
+
+void FillAppended(v1::Receipt& receipt, const AppendOutcome& o) {
+  if (o.kind == AppendOutcome::Kind::kRejected) {
+    FillRejected(receipt, o.error);
+    return;
+  }
+  receipt.set_status(o.kind == AppendOutcome::Kind::kAccepted ? v1::RECEIPT_STATUS_ACCEPTED
+                                                              : v1::RECEIPT_STATUS_DUPLICATE);
+  receipt.set_log_index(o.index);
+  receipt.set_leaf_hash(std::string(HashBytes(o.leaf_hash)));
+  receipt.set_leaf(o.leaf);
+  receipt.set_salt(o.salt);
+  *receipt.mutable_integrated_time() = ProtoTimeFromMicros(o.integrated_time_micros);
+}
+
+}  // namespace
+
 void Ledger::BeginOperation() {
   absl::MutexLock lock(&ops_mu_);
   ++ops_in_flight_;
@@ -167,46 +211,132 @@ void Ledger::AppendEvents(const v1::AppendEventsRequest& request, ProducerIdenti
   state->producer = std::move(producer);
   state->done = std::move(done);
   state->verified.resize(n, absl::UnknownError("not verified"));
-  const int chunk = std::max(4, (n + pool_->size() - 1) / pool_->size());
+  const bool atomic = request.atomic();
+  // Streamed batches are cut finer (two chunks per thread), so the first
+  // chunk reaches the writer after a quarter of the checks, not half.
+  const int per_thread = atomic ? 1 : 2;
+  const int chunk = std::max(8, (n + pool_->size() * per_thread - 1) / (pool_->size() * per_thread));
   const int chunks = (n + chunk - 1) / chunk;
   state->chunks_left.store(chunks);
+  if (!atomic) {
+    for (int begin = 0; begin < n; begin += chunk) state->chunk_begin.push_back(begin);
+    state->chunk_begin.push_back(n);
+    state->chunks_unanswered.store(chunks);
+    state->receipts.resize(n);
+    state->outcomes.resize(n);
+    absl::MutexLock lock(&state->mu);
+    state->chunk_verified.assign(chunks, false);
+  }
   const absl::Time now = clock_->Now();
   const VerifyLimits limits{options_.max_payload_bytes};
-  for (int begin = 0; begin < n; begin += chunk) {
+  for (int c = 0, begin = 0; begin < n; ++c, begin += chunk) {
     const int end = std::min(n, begin + chunk);
-    pool_->Schedule([this, state, begin, end, now, limits] {
+    pool_->Schedule([this, state, c, begin, end, now, limits, atomic] {
       for (int i = begin; i < end; ++i) {
         state->verified[i] = VerifySignedEvent(state->request->events(i), *registry_, now, limits,
                                                &state->producer);
       }
-      if (state->chunks_left.fetch_sub(1) == 1) SubmitVerified(state);
+      if (!atomic) {
+        ChunkVerified(state, c);
+      } else if (state->chunks_left.fetch_sub(1) == 1) {
+        SubmitVerified(state);
+      }
     });
   }
 }
 
-namespace {
-
-void FillRejected(v1::Receipt& receipt, const absl::Status& status) {
-  receipt.set_status(v1::RECEIPT_STATUS_REJECTED);
-  receipt.set_error_code(static_cast<int32_t>(status.code()));
-  receipt.set_error_message(std::string(status.message()));
+void Ledger::ChunkVerified(const std::shared_ptr<AppendState>& state, int chunk) {
+  absl::MutexLock lock(&state->mu);
+  state->chunk_verified[chunk] = true;
+  // Submitted under the lock: chunks reach the writer's queue in order.
+  while (state->next_chunk < state->chunk_verified.size() &&
+         state->chunk_verified[state->next_chunk]) {
+    const int c = static_cast<int>(state->next_chunk++);
+    std::vector<VerifiedEvent> verified;
+    std::vector<int> positions;
+    for (int i = state->chunk_begin[c]; i < state->chunk_begin[c + 1]; ++i) {
+      absl::StatusOr<VerifiedEvent>& v = state->verified[i];
+      if (!v.ok()) continue;
+      state->receipts[i].set_event_id(v->event.event_id());
+      state->receipts[i].set_namespace_(v->event.namespace_());
+      positions.push_back(i);
+      verified.push_back(*std::move(v));
+    }
+    if (verified.empty()) {
+      // Nothing for the writer: this chunk is answered (its rejections are
+      // in `verified`).
+      if (state->chunks_unanswered.fetch_sub(1) == 1) {
+        pool_->Schedule([this, state] { FinishStreamed(state); });
+      }
+      continue;
+    }
+    writer_->AppendEvents(
+        std::move(verified), /*atomic=*/false,
+        [this, state, positions = std::move(positions)](
+            absl::StatusOr<std::vector<AppendOutcome>> outcomes,
+            std::shared_ptr<const PublishedCheckpoint> checkpoint) mutable {
+          {
+            absl::MutexLock lock(&state->mu);
+            if (!outcomes.ok()) {
+              if (state->failure.ok()) state->failure = outcomes.status();
+            } else {
+              state->any_committed = true;
+              for (size_t p = 0; p < positions.size(); ++p) {
+                state->outcomes[positions[p]] = std::move((*outcomes)[p]);
+              }
+              if (checkpoint != nullptr &&
+                  (state->checkpoint == nullptr ||
+                   checkpoint->checkpoint.size > state->checkpoint->checkpoint.size)) {
+                state->checkpoint = std::move(checkpoint);
+              }
+            }
+          }
+          if (state->chunks_unanswered.fetch_sub(1) == 1) {
+            pool_->Schedule([this, state] { FinishStreamed(state); });
+          }
+        });
+  }
 }
 
-void FillAppended(v1::Receipt& receipt, const AppendOutcome& o) {
-  if (o.kind == AppendOutcome::Kind::kRejected) {
-    FillRejected(receipt, o.error);
+void Ledger::FinishStreamed(const std::shared_ptr<AppendState>& state) {
+  absl::Status failure;
+  bool any_committed;
+  std::shared_ptr<const PublishedCheckpoint> checkpoint;
+  {
+    absl::MutexLock lock(&state->mu);
+    failure = state->failure;
+    any_committed = state->any_committed;
+    checkpoint = state->checkpoint;
+  }
+  if (!failure.ok()) {
+    // Part of the batch may be durable already: say so, since the writer's
+    // own message speaks for its group only. A retry of the whole batch
+    // gets the original receipts for those (appends are idempotent).
+    std::move(state->done)(
+        any_committed ? absl::Status(failure.code(),
+                                     absl::StrCat(failure.message(),
+                                                  " (earlier events of this batch were appended; "
+                                                  "resending the whole batch returns their receipts)"))
+                      : failure);
+    EndOperation();
     return;
   }
-  receipt.set_status(o.kind == AppendOutcome::Kind::kAccepted ? v1::RECEIPT_STATUS_ACCEPTED
-                                                              : v1::RECEIPT_STATUS_DUPLICATE);
-  receipt.set_log_index(o.index);
-  receipt.set_leaf_hash(std::string(HashBytes(o.leaf_hash)));
-  receipt.set_leaf(o.leaf);
-  receipt.set_salt(o.salt);
-  *receipt.mutable_integrated_time() = ProtoTimeFromMicros(o.integrated_time_micros);
+  v1::AppendEventsResponse response;
+  for (size_t i = 0; i < state->verified.size(); ++i) {
+    v1::Receipt* receipt = response.add_receipts();
+    *receipt = std::move(state->receipts[i]);
+    if (!state->verified[i].ok()) {
+      FillRejected(*receipt, state->verified[i].status());
+    } else if (state->outcomes[i].has_value()) {
+      FillAppended(*receipt, *state->outcomes[i]);
+    }
+  }
+  if (checkpoint == nullptr) checkpoint = writer_->latest_checkpoint();
+  if (checkpoint != nullptr) *response.mutable_checkpoint() = ToProto(*checkpoint);
+  std::move(state->done)(std::move(response));
+  EndOperation();
 }
 
-}  // namespace
 
 void Ledger::SubmitVerified(std::shared_ptr<AppendState> state) {
   const bool atomic = state->request->atomic();

@@ -137,7 +137,14 @@ class Ledger {
  private:
   struct AppendState;
   Ledger() = default;
+  // Atomic batches: every event verified; refuses the batch if one failed,
+  // else hands it to the writer whole.
   void SubmitVerified(std::shared_ptr<AppendState> state);
+  // Streamed (non-atomic) batches: chunk `chunk` is verified; submits it and
+  // any verified chunks after it, in order.
+  void ChunkVerified(const std::shared_ptr<AppendState>& state, int chunk);
+  // Every chunk answered: the receipts, or the first failure.
+  void FinishStreamed(const std::shared_ptr<AppendState>& state);
   // Counts asynchronous operations so the destructor can wait for them.
   void BeginOperation();
   void EndOperation();

@@ -172,6 +172,62 @@ TEST_F(IngestServiceTest, BadEventDoesNotSinkGoodOnesInTheBatch) {
   EXPECT_EQ(TreeSize(), size + 2);
 }
 
+// A large batch reaches the writer chunk by chunk while the rest is still
+// being verified: the log still holds its events in request order, and
+// every receipt is the one the whole batch would get, whichever chunk an
+// event or its earlier copy fell in.
+TEST_F(IngestServiceTest, LargeBatchKeepsRequestOrderAcrossChunks) {
+  constexpr int kEvents = 400;  // Many chunks on any number of cores.
+  std::vector<v1::SignedEvent> batch;
+  for (int i = 0; i < kEvents; ++i) {
+    batch.push_back(signer_->Sign(MakeRunEvent("acme.ml/fraud", absl::StrCat("big-", i))));
+  }
+  batch[57].mutable_signature()->at(3) ^= 0x01;  // Forged.
+  batch[301] = batch[10];                         // A copy far from the original.
+  batch[399] = batch[398];                        // A copy right after it.
+  // Chunks made only of rejections have nothing for the writer.
+  for (int i = 200; i < 240; ++i) batch[i].mutable_signature()->at(0) ^= 0x01;
+  const uint64_t size = TreeSize();
+  auto response = harness_.client().AppendEvents(batch);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->receipts_size(), kEvents);
+
+  const int rejected = 1 + 40;
+  uint64_t previous_index = 0;
+  int accepted = 0;
+  for (int i = 0; i < kEvents; ++i) {
+    const v1::Receipt& r = response->receipts(i);
+    if (i == 57 || (i >= 200 && i < 240)) {
+      EXPECT_EQ(r.status(), v1::RECEIPT_STATUS_REJECTED) << i;
+      EXPECT_EQ(r.error_code(), static_cast<int>(absl::StatusCode::kUnauthenticated)) << i;
+      continue;
+    }
+    EXPECT_EQ(r.namespace_(), "acme.ml/fraud") << i;
+    EXPECT_EQ(r.event_id(), i == 301 ? "event-big-10" : i == 399 ? "event-big-398"
+                                                                 : absl::StrCat("event-big-", i));
+    if (i == 301 || i == 399) {
+      const v1::Receipt& original = response->receipts(i == 301 ? 10 : 398);
+      EXPECT_EQ(r.status(), v1::RECEIPT_STATUS_DUPLICATE) << i;
+      EXPECT_EQ(r.log_index(), original.log_index()) << i;
+      EXPECT_EQ(r.leaf_hash(), original.leaf_hash()) << i;
+      continue;
+    }
+    EXPECT_EQ(r.status(), v1::RECEIPT_STATUS_ACCEPTED) << i;
+    if (accepted > 0) {
+      EXPECT_EQ(r.log_index(), previous_index + 1) << "event " << i << " out of request order";
+    }
+    previous_index = r.log_index();
+    ++accepted;
+    EXPECT_TRUE(harness_.verifier().VerifyReceipt(r, batch[i]).ok()) << i;
+  }
+  EXPECT_EQ(accepted, kEvents - rejected - 2);
+  EXPECT_EQ(TreeSize(), size + accepted);
+  // The response's checkpoint covers the whole batch.
+  auto checkpoint = harness_.verifier().VerifyCheckpoint(response->checkpoint());
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  EXPECT_GT(checkpoint->size, previous_index);
+}
+
 TEST_F(IngestServiceTest, AtomicBatchWithOneBadEventAppendsNothing) {
   std::vector<v1::SignedEvent> batch;
   batch.push_back(signer_->Sign(MakeRunEvent("acme.ml/fraud", "atomic-good")));

@@ -16,31 +16,28 @@
 
 namespace lineage {
 
-// One AppendEvents call in flight: verification results fill in from the
-// pool. An atomic batch goes to the writer whole, once its last chunk is
-// verified. Any other batch goes chunk by chunk, in order, as soon as a
-// chunk and every chunk before it are verified, so the writer indexes the
-// first events while the pool still checks the last ones.
+// One AppendEvents call in flight. Its events are verified on the pool in
+// chunks. A non-atomic batch goes to the writer chunk by chunk, in order, as
+// soon as a chunk and every chunk before it are verified, so the writer
+// indexes the first events while the pool still checks the last ones. An
+// atomic batch goes whole once every chunk is verified, or is refused.
 struct Ledger::AppendState {
   const v1::AppendEventsRequest* request;
   ProducerIdentity producer;
   Done<v1::AppendEventsResponse> done;
   std::vector<absl::StatusOr<VerifiedEvent>> verified;
-  // Atomic batches: chunks still being verified.
-  std::atomic<int> chunks_left{0};
-
-  // Other batches. Chunk c holds events [chunk_begin[c], chunk_begin[c + 1]).
+  // Chunk c holds events [chunk_begin[c], chunk_begin[c + 1]).
   std::vector<int> chunk_begin;
-  // Chunks not yet answered by the writer (or found to have nothing for it).
-  std::atomic<int> chunks_unanswered{0};
-  // Per event: its receipt's identity (set when its chunk is submitted) and
-  // its outcome (set by the writer's callback; each slot by one chunk).
+  // Submissions (a chunk, or the whole atomic batch) not yet answered.
+  std::atomic<int> unanswered{0};
+  // Per event: its receipt's identity (set when submitted) and its outcome
+  // (set by the writer's callback; each slot by one submission).
   std::vector<v1::Receipt> receipts;
   std::vector<std::optional<AppendOutcome>> outcomes;
   absl::Mutex mu;
   std::vector<bool> chunk_verified ABSL_GUARDED_BY(mu);
-  size_t next_chunk ABSL_GUARDED_BY(mu) = 0;  // The next chunk to submit.
-  absl::Status failure ABSL_GUARDED_BY(mu);   // The first chunk that failed.
+  size_t next_chunk ABSL_GUARDED_BY(mu) = 0;  // The first chunk not submitted.
+  absl::Status failure ABSL_GUARDED_BY(mu);   // The first submission that failed.
   bool any_committed ABSL_GUARDED_BY(mu) = false;
   std::shared_ptr<const PublishedCheckpoint> checkpoint ABSL_GUARDED_BY(mu);
 };
@@ -211,36 +208,30 @@ void Ledger::AppendEvents(const v1::AppendEventsRequest& request, ProducerIdenti
   state->producer = std::move(producer);
   state->done = std::move(done);
   state->verified.resize(n, absl::UnknownError("not verified"));
+  state->receipts.resize(n);
+  state->outcomes.resize(n);
   const bool atomic = request.atomic();
-  // Streamed batches are cut finer (two chunks per thread), so the first
+  // Non-atomic batches are cut finer (two chunks per thread), so the first
   // chunk reaches the writer after a quarter of the checks, not half.
-  const int per_thread = atomic ? 1 : 2;
-  const int chunk = std::max(8, (n + pool_->size() * per_thread - 1) / (pool_->size() * per_thread));
-  const int chunks = (n + chunk - 1) / chunk;
-  state->chunks_left.store(chunks);
-  if (!atomic) {
-    for (int begin = 0; begin < n; begin += chunk) state->chunk_begin.push_back(begin);
-    state->chunk_begin.push_back(n);
-    state->chunks_unanswered.store(chunks);
-    state->receipts.resize(n);
-    state->outcomes.resize(n);
+  const int pieces = pool_->size() * (atomic ? 1 : 2);
+  const int chunk = std::max(8, (n + pieces - 1) / pieces);
+  for (int begin = 0; begin < n; begin += chunk) state->chunk_begin.push_back(begin);
+  state->chunk_begin.push_back(n);
+  const int chunks = static_cast<int>(state->chunk_begin.size()) - 1;
+  state->unanswered.store(atomic ? 1 : chunks);
+  {
     absl::MutexLock lock(&state->mu);
     state->chunk_verified.assign(chunks, false);
   }
   const absl::Time now = clock_->Now();
   const VerifyLimits limits{options_.max_payload_bytes};
-  for (int c = 0, begin = 0; begin < n; ++c, begin += chunk) {
-    const int end = std::min(n, begin + chunk);
-    pool_->Schedule([this, state, c, begin, end, now, limits, atomic] {
-      for (int i = begin; i < end; ++i) {
+  for (int c = 0; c < chunks; ++c) {
+    pool_->Schedule([this, state, c, now, limits] {
+      for (int i = state->chunk_begin[c]; i < state->chunk_begin[c + 1]; ++i) {
         state->verified[i] = VerifySignedEvent(state->request->events(i), *registry_, now, limits,
                                                &state->producer);
       }
-      if (!atomic) {
-        ChunkVerified(state, c);
-      } else if (state->chunks_left.fetch_sub(1) == 1) {
-        SubmitVerified(state);
-      }
+      ChunkVerified(state, c);
     });
   }
 }
@@ -248,57 +239,78 @@ void Ledger::AppendEvents(const v1::AppendEventsRequest& request, ProducerIdenti
 void Ledger::ChunkVerified(const std::shared_ptr<AppendState>& state, int chunk) {
   absl::MutexLock lock(&state->mu);
   state->chunk_verified[chunk] = true;
+  const size_t chunks = state->chunk_verified.size();
+  const size_t first = state->next_chunk;
+  while (state->next_chunk < chunks && state->chunk_verified[state->next_chunk]) {
+    ++state->next_chunk;
+  }
   // Submitted under the lock: chunks reach the writer's queue in order.
-  while (state->next_chunk < state->chunk_verified.size() &&
-         state->chunk_verified[state->next_chunk]) {
-    const int c = static_cast<int>(state->next_chunk++);
-    std::vector<VerifiedEvent> verified;
-    std::vector<int> positions;
-    for (int i = state->chunk_begin[c]; i < state->chunk_begin[c + 1]; ++i) {
-      absl::StatusOr<VerifiedEvent>& v = state->verified[i];
-      if (!v.ok()) continue;
-      state->receipts[i].set_event_id(v->event.event_id());
-      state->receipts[i].set_namespace_(v->event.namespace_());
-      positions.push_back(i);
-      verified.push_back(*std::move(v));
+  if (state->request->atomic()) {
+    if (first < chunks && state->next_chunk == chunks) {
+      Submit(state, 0, state->chunk_begin.back());
     }
-    if (verified.empty()) {
-      // Nothing for the writer: this chunk is answered (its rejections are
-      // in `verified`).
-      if (state->chunks_unanswered.fetch_sub(1) == 1) {
-        pool_->Schedule([this, state] { FinishStreamed(state); });
-      }
-      continue;
-    }
-    writer_->AppendEvents(
-        std::move(verified), /*atomic=*/false,
-        [this, state, positions = std::move(positions)](
-            absl::StatusOr<std::vector<AppendOutcome>> outcomes,
-            std::shared_ptr<const PublishedCheckpoint> checkpoint) mutable {
-          {
-            absl::MutexLock lock(&state->mu);
-            if (!outcomes.ok()) {
-              if (state->failure.ok()) state->failure = outcomes.status();
-            } else {
-              state->any_committed = true;
-              for (size_t p = 0; p < positions.size(); ++p) {
-                state->outcomes[positions[p]] = std::move((*outcomes)[p]);
-              }
-              if (checkpoint != nullptr &&
-                  (state->checkpoint == nullptr ||
-                   checkpoint->checkpoint.size > state->checkpoint->checkpoint.size)) {
-                state->checkpoint = std::move(checkpoint);
-              }
-            }
-          }
-          if (state->chunks_unanswered.fetch_sub(1) == 1) {
-            pool_->Schedule([this, state] { FinishStreamed(state); });
-          }
-        });
+    return;
+  }
+  for (size_t c = first; c < state->next_chunk; ++c) {
+    Submit(state, state->chunk_begin[c], state->chunk_begin[c + 1]);
   }
 }
 
-void Ledger::FinishStreamed(const std::shared_ptr<AppendState>& state) {
+void Ledger::Submit(const std::shared_ptr<AppendState>& state, int begin, int end) {
+  const bool atomic = state->request->atomic();
+  std::vector<VerifiedEvent> verified;
+  std::vector<int> positions;
+  for (int i = begin; i < end; ++i) {
+    absl::StatusOr<VerifiedEvent>& v = state->verified[i];
+    if (!v.ok()) {
+      if (!atomic) continue;  // Its receipt says why.
+      state->failure = absl::Status(
+          v.status().code(), absl::StrCat("atomic batch refused, nothing appended: event ", i,
+                                          ": ", v.status().message()));
+      Answered(state);
+      return;
+    }
+    state->receipts[i].set_event_id(v->event.event_id());
+    state->receipts[i].set_namespace_(v->event.namespace_());
+    positions.push_back(i);
+    verified.push_back(*std::move(v));
+  }
+  if (verified.empty()) {
+    Answered(state);  // Nothing for the writer.
+    return;
+  }
+  writer_->AppendEvents(
+      std::move(verified), atomic,
+      [this, state, positions = std::move(positions)](
+          absl::StatusOr<std::vector<AppendOutcome>> outcomes,
+          std::shared_ptr<const PublishedCheckpoint> checkpoint) mutable {
+        {
+          absl::MutexLock lock(&state->mu);
+          if (!outcomes.ok()) {
+            if (state->failure.ok()) state->failure = outcomes.status();
+          } else {
+            state->any_committed = true;
+            for (size_t p = 0; p < positions.size(); ++p) {
+              state->outcomes[positions[p]] = std::move((*outcomes)[p]);
+            }
+            if (checkpoint != nullptr &&
+                (state->checkpoint == nullptr ||
+                 checkpoint->checkpoint.size > state->checkpoint->checkpoint.size)) {
+              state->checkpoint = std::move(checkpoint);
+            }
+          }
+        }
+        Answered(state);
+      });
+}
+
+void Ledger::Answered(const std::shared_ptr<AppendState>& state) {
+  if (state->unanswered.fetch_sub(1) == 1) {
+    pool_->Schedule([this, state] { FinishAppend(state); });
+  }
+}
+
+void Ledger::FinishAppend(const std::shared_ptr<AppendState>& state) {
   absl::Status failure;
   bool any_committed;
   std::shared_ptr<const PublishedCheckpoint> checkpoint;
@@ -335,62 +347,6 @@ void Ledger::FinishStreamed(const std::shared_ptr<AppendState>& state) {
   if (checkpoint != nullptr) *response.mutable_checkpoint() = ToProto(*checkpoint);
   std::move(state->done)(std::move(response));
   EndOperation();
-}
-
-
-void Ledger::SubmitVerified(std::shared_ptr<AppendState> state) {
-  const bool atomic = state->request->atomic();
-  std::vector<VerifiedEvent> verified;
-  std::vector<int> positions;
-  for (size_t i = 0; i < state->verified.size(); ++i) {
-    absl::StatusOr<VerifiedEvent>& v = state->verified[i];
-    if (v.ok()) {
-      positions.push_back(static_cast<int>(i));
-      verified.push_back(*std::move(v));
-    } else if (atomic) {
-      absl::Status first = v.status();
-      std::move(state->done)(absl::Status(
-          first.code(), absl::StrCat("atomic batch refused, nothing appended: event ", i, ": ",
-                                     first.message())));
-      EndOperation();
-      return;
-    }
-  }
-  std::vector<v1::Receipt> event_ids(state->verified.size());
-  for (size_t p = 0; p < positions.size(); ++p) {
-    event_ids[positions[p]].set_event_id(verified[p].event.event_id());
-    event_ids[positions[p]].set_namespace_(verified[p].event.namespace_());
-  }
-  auto finish = [this, state, positions = std::move(positions), event_ids = std::move(event_ids)](
-                    absl::StatusOr<std::vector<AppendOutcome>> outcomes,
-                    std::shared_ptr<const PublishedCheckpoint> checkpoint) mutable {
-    pool_->Schedule([this, state, positions = std::move(positions),
-                     event_ids = std::move(event_ids), outcomes = std::move(outcomes),
-                     checkpoint = std::move(checkpoint)]() mutable {
-      if (!outcomes.ok()) {
-        std::move(state->done)(outcomes.status());
-        EndOperation();
-        return;
-      }
-      v1::AppendEventsResponse response;
-      for (size_t i = 0; i < state->verified.size(); ++i) {
-        v1::Receipt* receipt = response.add_receipts();
-        *receipt = std::move(event_ids[i]);
-        if (!state->verified[i].ok()) FillRejected(*receipt, state->verified[i].status());
-      }
-      for (size_t p = 0; p < positions.size(); ++p) {
-        FillAppended(*response.mutable_receipts(positions[p]), (*outcomes)[p]);
-      }
-      if (checkpoint != nullptr) *response.mutable_checkpoint() = ToProto(*checkpoint);
-      std::move(state->done)(std::move(response));
-      EndOperation();
-    });
-  };
-  if (verified.empty()) {
-    std::move(finish)(std::vector<AppendOutcome>(), writer_->latest_checkpoint());
-    return;
-  }
-  writer_->AppendEvents(std::move(verified), atomic, std::move(finish));
 }
 
 void Ledger::RegisterKey(const v1::RegisterKeyRequest& request, std::string actor,

@@ -137,14 +137,16 @@ class Ledger {
  private:
   struct AppendState;
   Ledger() = default;
-  // Atomic batches: every event verified; refuses the batch if one failed,
-  // else hands it to the writer whole.
-  void SubmitVerified(std::shared_ptr<AppendState> state);
-  // Streamed (non-atomic) batches: chunk `chunk` is verified; submits it and
-  // any verified chunks after it, in order.
+  // Chunk `chunk` is verified: submits what is now ready, in order (the
+  // chunks up to the first unverified one, or an atomic batch when whole).
   void ChunkVerified(const std::shared_ptr<AppendState>& state, int chunk);
-  // Every chunk answered: the receipts, or the first failure.
-  void FinishStreamed(const std::shared_ptr<AppendState>& state);
+  // Hands events [begin, end) that verified to the writer (refusing an
+  // atomic batch with a failed one). Called with state->mu held.
+  void Submit(const std::shared_ptr<AppendState>& state, int begin, int end);
+  // One submission answered; the last one finishes the call.
+  void Answered(const std::shared_ptr<AppendState>& state);
+  // Every submission answered: the receipts, or the first failure.
+  void FinishAppend(const std::shared_ptr<AppendState>& state);
   // Counts asynchronous operations so the destructor can wait for them.
   void BeginOperation();
   void EndOperation();

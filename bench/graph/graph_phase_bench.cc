@@ -184,7 +184,7 @@ absl::StatusOr<Phases> ImpactQuery(const GraphStore& store, const GraphIndex& in
     ASSIGN_OR_RETURN(result, Traverse(view, spec));
   }
   p.traverse = Ms(Clock::now() - t);
-  for (uint64_t id : result.returned) p.nodes += result.visits.at(id).depth > 0;
+  for (uint32_t i : result.returned) p.nodes += result.reached[i].depth > 0;
   Pages<v1::DeletionImpactResponse> pages;  // On arenas, as lineaged builds them.
   t = Clock::now();
   std::unique_ptr<PageSource<v1::DeletionImpactResponse>> source =

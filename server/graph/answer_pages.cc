@@ -25,41 +25,37 @@ v1::Edge ToEdge(uint64_t from, uint64_t to, v1::EdgeKind kind, uint64_t log_inde
 
 namespace {
 
-// Sets `node` to node `id` of a traversal's answer. The ID view needs
-// nothing the traversal did not already read, so it skips the view (and the
-// index's memory, which is far larger than the caches) and is written in
-// place.
-absl::Status AnswerNode(const GraphStore& store, GraphView& view, const TraversalResult& result,
-                        uint64_t id, v1::NodeView level, v1::Node& node) {
-  const Visit& visit = result.visits.at(id);
-  const v1::NodeKind kind = result.visits.NodeKind(id);
+// Sets `node` to reached node `r` of a traversal's answer. The ID view
+// needs nothing the traversal did not already read, so it skips the view
+// (and the index's memory, which is far larger than the caches) and is
+// written in place.
+absl::Status AnswerNode(const GraphStore& store, GraphView& view, const Reached& r,
+                        v1::NodeView level, v1::Node& node) {
+  const v1::NodeKind kind = static_cast<v1::NodeKind>(r.node_kind);
   if (level != v1::NODE_VIEW_ID || kind == v1::NODE_KIND_UNSPECIFIED) {
-    ASSIGN_OR_RETURN(node, BuildNode(store, view, id, visit.depth, level));
+    ASSIGN_OR_RETURN(node, BuildNode(store, view, r.id, r.depth, level));
     return absl::OkStatus();
   }
-  node.set_node_id(id);
+  node.set_node_id(r.id);
   node.set_kind(kind);
-  node.set_depth(visit.depth);
+  node.set_depth(r.depth);
   return absl::OkStatus();
 }
 
-// Pages of a traversal, built on demand with a short-lived view each.
-// Node `id`'s kind: from the traversal when it expanded the node (every
-// returned node), else from the view.
-absl::StatusOr<v1::NodeKind> KindOf(GraphView& view, const TraversalResult& result, uint64_t id) {
-  const v1::NodeKind kind = result.visits.NodeKind(id);
-  if (kind != v1::NODE_KIND_UNSPECIFIED) return kind;
-  ASSIGN_OR_RETURN(NodeInfo info, view.Info(id));
+// A reached node's kind: from the traversal when it expanded the node
+// (every returned node), else from the view.
+absl::StatusOr<v1::NodeKind> KindOf(GraphView& view, const Reached& r) {
+  if (r.node_kind != v1::NODE_KIND_UNSPECIFIED) return static_cast<v1::NodeKind>(r.node_kind);
+  ASSIGN_OR_RETURN(NodeInfo info, view.Info(r.id));
   return info.kind;
 }
 
-// Appends node `id` of a traversal's answer to `columns`.
-absl::Status AnswerColumn(GraphView& view, const TraversalResult& result, uint64_t id,
-                          v1::NodeColumns& columns) {
-  ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, result, id));
-  columns.add_node_ids(id);
+// Appends reached node `r` to `columns`.
+absl::Status AnswerColumn(GraphView& view, const Reached& r, v1::NodeColumns& columns) {
+  ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, r));
+  columns.add_node_ids(r.id);
   columns.add_kinds(kind);
-  columns.add_depths(result.visits.at(id).depth);
+  columns.add_depths(r.depth);
   return absl::OkStatus();
 }
 
@@ -73,8 +69,12 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
  public:
   TraversePages(const GraphStore& store, const GraphIndex* index, uint64_t size,
                 v1::SignedCheckpoint checkpoint, TraversalResult result, AnswerForm form)
-      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        result_(std::move(result)), form_(form) {}
+      : store_(store),
+        index_(index),
+        size_(size),
+        checkpoint_(std::move(checkpoint)),
+        result_(std::move(result)),
+        form_(form) {}
 
   absl::Status Next(v1::TraverseResponse& page) override {
     if (first_) *page.mutable_checkpoint() = checkpoint_;
@@ -85,13 +85,14 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       v1::NodeColumns& columns = *page.mutable_columns();
       ReserveColumns(columns, end - next_node_);
       for (; next_node_ < end; ++next_node_) {
-        RETURN_IF_ERROR(AnswerColumn(*view, result_, result_.returned[next_node_], columns));
+        RETURN_IF_ERROR(
+            AnswerColumn(*view, result_.reached[result_.returned[next_node_]], columns));
       }
     } else {
       page.mutable_nodes()->Reserve(static_cast<int>(end - next_node_));
       for (; next_node_ < end; ++next_node_) {
-        const uint64_t id = result_.returned[next_node_];
-        RETURN_IF_ERROR(AnswerNode(store_, *view, result_, id, form_.level, *page.add_nodes()));
+        const Reached& r = result_.reached[result_.returned[next_node_]];
+        RETURN_IF_ERROR(AnswerNode(store_, *view, r, form_.level, *page.add_nodes()));
       }
     }
     const size_t edge_end = std::min(result_.edges.size(), next_edge_ + form_.page_size);
@@ -103,7 +104,7 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       page.set_done(true);
       page.set_truncated(result_.truncated);
       page.set_truncation_reason(result_.reason);
-      page.set_visited(result_.visits.size());
+      page.set_visited(result_.reached.size());
       page.set_returned(result_.returned.size());
       *page.mutable_checkpoint() = checkpoint_;
     }
@@ -128,12 +129,17 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   ImpactPages(const GraphStore& store, const GraphIndex* index, uint64_t size,
               v1::SignedCheckpoint checkpoint, std::vector<uint64_t> sources,
               TraversalResult result, AnswerForm form)
-      : store_(store), index_(index), size_(size), checkpoint_(std::move(checkpoint)),
-        sources_(std::move(sources)), result_(std::move(result)), form_(form) {
+      : store_(store),
+        index_(index),
+        size_(size),
+        checkpoint_(std::move(checkpoint)),
+        sources_(std::move(sources)),
+        result_(std::move(result)),
+        form_(form) {
     // Impacted: everything reached downstream except the sources and the
     // versions equivalent to them (depth 0).
-    for (uint64_t id : result_.returned) {
-      if (result_.visits.at(id).depth > 0) impacted_.push_back(id);
+    for (uint32_t i : result_.returned) {
+      if (result_.reached[i].depth > 0) impacted_.push_back(i);
     }
   }
 
@@ -152,10 +158,12 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     }
     // Witness paths of this page's nodes, by node: a node's path is its
     // predecessor's plus itself, so most are a copy rather than a walk.
-    absl::flat_hash_map<uint64_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
+    // By index into result_.reached.
+    absl::flat_hash_map<uint32_t, const google::protobuf::RepeatedField<uint64_t>*> witnesses;
     for (; next_ < end; ++next_) {
-      const uint64_t id = impacted_[next_];
-      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(*view, result_, id));
+      const uint32_t index = impacted_[next_];
+      const Reached& r = result_.reached[index];
+      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(*view, r));
       const int group = GroupOf(kind);
       if (group < 0) continue;  // Data flow edges only reach the four groups.
       ++totals_[group];
@@ -163,28 +171,28 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
                                    : group == 1 ? page.add_runs()
                                    : group == 2 ? page.add_model_versions()
                                                 : page.add_deployments();
-      RETURN_IF_ERROR(
-          AnswerNode(store_, *view, result_, id, form_.level, *impacted->mutable_node()));
-      ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(id));
-      const Visit& visit = result_.visits.at(id);
-      impacted->set_witness_predecessor(visit.pred);
+      RETURN_IF_ERROR(AnswerNode(store_, *view, r, form_.level, *impacted->mutable_node()));
+      ASSIGN_OR_RETURN(*impacted->mutable_owner(), view->Owner(r.id));
+      impacted->set_witness_predecessor(result_.reached[r.pred].id);  // Depth > 0: r.pred is set.
       if (!form_.full_paths) {
-        impacted->set_source_node_id(SourceOf(id));
+        impacted->set_source_node_id(result_.reached[SourceOf(index)].id);
         continue;
       }
       google::protobuf::RepeatedField<uint64_t>* witness = impacted->mutable_witness_path();
-      auto pred = witnesses.find(visit.pred);
+      auto pred = witnesses.find(r.pred);
       if (pred != witnesses.end()) {
         witness->Reserve(pred->second->size() + 1);
         witness->MergeFrom(*pred->second);
-        witness->AddAlreadyReserved(id);
+        witness->AddAlreadyReserved(r.id);
       } else {
-        const std::vector<uint64_t> path = PathToStart(result_, id);  // The source last.
+        const std::vector<uint32_t> path = PathToStart(result_, index);  // The source last.
         witness->Reserve(static_cast<int>(path.size()));
-        for (auto it = path.rbegin(); it != path.rend(); ++it) witness->AddAlreadyReserved(*it);
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+          witness->AddAlreadyReserved(result_.reached[*it].id);
+        }
       }
       impacted->set_source_node_id(witness->Get(0));
-      witnesses[id] = witness;
+      witnesses[index] = witness;
     }
     if (next_ == impacted_.size()) {
       page.set_done(true);
@@ -206,10 +214,10 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   const std::vector<uint64_t> sources_;
   const TraversalResult result_;
   const AnswerForm form_;
-  std::vector<uint64_t> impacted_;
-  // The source each node's witness path starts from (predecessor form),
-  // for the nodes answered so far and their predecessors.
-  absl::flat_hash_map<uint64_t, uint64_t> source_of_;
+  std::vector<uint32_t> impacted_;  // Indexes into result_.reached.
+  // By index into result_.reached: the index of the source its witness
+  // path starts from (predecessor form), once SourceOf worked it out.
+  std::vector<uint32_t> source_of_;
 
   // Appends impacted nodes up to `end` to `columns`, in traversal order,
   // with the kinds, owners, sources and predecessors the messages layout
@@ -222,15 +230,16 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     columns.mutable_source_node_ids()->Reserve(static_cast<int>(n));
     columns.mutable_witness_predecessors()->Reserve(static_cast<int>(n));
     for (; next_ < end; ++next_) {
-      const uint64_t id = impacted_[next_];
-      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, result_, id));
+      const uint32_t index = impacted_[next_];
+      const Reached& r = result_.reached[index];
+      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(view, r));
       const int group = GroupOf(kind);
       if (group < 0) continue;  // Data flow edges only reach the four groups.
       ++totals_[group];
-      RETURN_IF_ERROR(AnswerColumn(view, result_, id, nodes));
-      ASSIGN_OR_RETURN(*columns.add_owners(), view.Owner(id));
-      columns.add_source_node_ids(SourceOf(id));
-      columns.add_witness_predecessors(result_.visits.at(id).pred);
+      RETURN_IF_ERROR(AnswerColumn(view, r, nodes));
+      ASSIGN_OR_RETURN(*columns.add_owners(), view.Owner(r.id));
+      columns.add_source_node_ids(result_.reached[SourceOf(index)].id);
+      columns.add_witness_predecessors(result_.reached[r.pred].id);
     }
     return absl::OkStatus();
   }
@@ -251,25 +260,26 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
     }
   }
 
-  // Walks predecessors only as far as one whose source is known: nodes come
-  // in traversal order, so that is almost always the first step.
-  uint64_t SourceOf(uint64_t id) {
-    std::vector<uint64_t> walked;
-    uint64_t source = id;
+  // The index of the start node `index`'s witness path begins at. Walks
+  // predecessors only as far as one whose source is known: nodes come in
+  // traversal order, so that is almost always the first step.
+  uint32_t SourceOf(uint32_t index) {
+    constexpr uint32_t kUnknown = ~uint32_t{0};
+    if (source_of_.empty()) source_of_.assign(result_.reached.size(), kUnknown);
+    std::vector<uint32_t> walked;
+    uint32_t source = index;
     while (true) {
-      if (auto known = source_of_.find(source); known != source_of_.end()) {
-        source = known->second;
+      if (source_of_[source] != kUnknown) {
+        source = source_of_[source];
         break;
       }
-      const Visit* visit = result_.visits.find(source);
-      if (visit == nullptr || visit->pred == Visit::kNoPred ||
-          walked.size() > result_.visits.size()) {
-        break;  // A start: its own source.
-      }
+      const uint32_t pred = result_.reached[source].pred;
+      if (pred == Reached::kNoPred || walked.size() > result_.reached.size()) break;  // A start.
       walked.push_back(source);
-      source = visit->pred;
+      source = pred;
     }
-    for (uint64_t w : walked) source_of_[w] = source;
+    for (uint32_t w : walked) source_of_[w] = source;
+    source_of_[source] = source;
     return source;
   }
   bool first_ = true;

@@ -25,10 +25,20 @@ void InsertInOrder(std::vector<GraphIndex::Edge>& edges, const GraphIndex::Edge&
   edges.insert(std::upper_bound(edges.begin(), edges.end(), e, EdgeBefore), e);
 }
 
+// Rebuild once the edges added since the last build exceed an eighth of
+// them (and at least this many): the rebuild's cost, amortised, is then a
+// few times the cost of copying each edge once.
+constexpr uint64_t kMinRebuildEdges = 4096;
+
 }  // namespace
 
+GraphIndex::~GraphIndex() = default;
+
 size_t GraphIndex::EstimateBytes(uint64_t nodes, uint64_t edges) {
-  return nodes * (sizeof(Node) + sizeof(OwnerHistory)) + 2 * edges * sizeof(Edge);
+  // The nodes and their edge lists, plus the compact adjacency (twice while
+  // it is rebuilt).
+  return nodes * (sizeof(Node) + sizeof(OwnerHistory)) + 2 * edges * sizeof(Edge) +
+         2 * (nodes * 2 * sizeof(CompactAdjacency::Row) + edges * 2 * sizeof(uint32_t));
 }
 
 uint8_t GraphIndex::TierAt(const absl::InlinedVector<TierStep, 1>& history, uint64_t snapshot) {
@@ -52,8 +62,7 @@ uint32_t GraphIndex::InternNamespace(const std::string& ns) {
 }
 
 void GraphIndex::AddOwner(uint64_t id, const std::string& owner, uint64_t log_index) {
-  auto [it, inserted] =
-      owner_ids_.emplace(owner, static_cast<uint32_t>(owner_names_.size()));
+  auto [it, inserted] = owner_ids_.emplace(owner, static_cast<uint32_t>(owner_names_.size()));
   if (inserted) owner_names_.push_back(owner);
   owners_.GrowTo(id + 1);
   owners_[id].push_back({log_index, it->second});
@@ -70,6 +79,14 @@ void GraphIndex::AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_
   InsertInOrder(nodes_[to].in, {static_cast<uint32_t>(from), kind, log_index});
   if (kind == v1::EDGE_KIND_SAME_AS) nodes_[from].same_as_out = nodes_[to].same_as_in = true;
   ++edges_;
+  if (compact_ != nullptr) {
+    compact_->MarkDirty(from);
+    compact_->MarkDirty(to);
+  }
+  if (compact_building_) {
+    compact_pending_.push_back(from);
+    compact_pending_.push_back(to);
+  }
 }
 
 void GraphIndex::Raise(uint64_t start, uint8_t tier, uint64_t log_index) {
@@ -120,16 +137,19 @@ void GraphIndex::Apply(const GraphDelta& delta) {
         node.first_log_index = n.first_log_index;
         node.kind = static_cast<uint8_t>(n.kind);
         node.ns = InternNamespace(n.ns);
+        Applied(n.first_log_index);
         break;
       }
       case GraphDelta::Item::Type::kEdge: {
         const GraphDelta::NewEdge& e = delta.edges[item.position];
         AddEdge(e.from, static_cast<uint8_t>(e.kind), e.to, e.log_index);
         EdgeRaises(e.from, static_cast<uint8_t>(e.kind), e.to, e.log_index);
+        Applied(e.log_index);
         break;
       }
       case GraphDelta::Item::Type::kTier: {
         const GraphDelta::TierRaise& t = delta.tiers[item.position];
+        Applied(t.log_index);
         Node& node = Ensure(t.id);
         node.declared.push_back({t.log_index, static_cast<uint8_t>(t.tier)});
         Raise(t.id, static_cast<uint8_t>(t.tier), t.log_index);
@@ -138,14 +158,111 @@ void GraphIndex::Apply(const GraphDelta& delta) {
       case GraphDelta::Item::Type::kOwner: {
         const GraphDelta::OwnerChange& o = delta.owners[item.position];
         AddOwner(o.id, o.owner, o.log_index);
+        Applied(o.log_index);
         break;
       }
     }
   }
+  MaybeRefreshCompact();
 }
 
-absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& store) {
+std::unique_ptr<CompactAdjacency> GraphIndex::BuildCompact(uint64_t size, uint64_t nodes,
+                                                           bool yield_lock) {
+  uint64_t out_hint, in_hint;
+  {
+    if (yield_lock) mu_.ReaderLock();
+    out_hint = in_hint = edges_;
+    if (yield_lock) mu_.ReaderUnlock();
+  }
+  if (!CompactAdjacency::Fits(nodes, out_hint, in_hint)) return nullptr;
+  CompactAdjacency::Builder builder(size, nodes, out_hint, in_hint);
+  const uint64_t slice = std::max<uint64_t>(1, options_.rebuild_slice_nodes);
+  for (uint64_t begin = 0; begin < nodes; begin += slice) {
+    if (yield_lock && begin > 0 && options_.between_rebuild_slices) {
+      options_.between_rebuild_slices();
+    }
+    if (yield_lock) mu_.ReaderLock();
+    const uint64_t end = std::min(nodes, begin + slice);
+    for (uint64_t id = begin; id < end; ++id) {
+      const Node& n = nodes_[id];
+      const bool absent = n.first_log_index >= size;
+      builder.AddNode(n.kind, n.same_as_out || n.same_as_in, absent);
+      if (absent) continue;
+      bool later = false;
+      for (const Edge& e : n.out) {
+        if (e.log_index < size) {
+          builder.AddOut(e.other, e.kind);
+        } else {
+          later = true;
+        }
+      }
+      for (const Edge& e : n.in) {
+        if (e.log_index < size) {
+          builder.AddIn(e.other, e.kind);
+        } else {
+          later = true;
+        }
+      }
+      if (later) builder.MarkLastDirty();
+    }
+    if (yield_lock) mu_.ReaderUnlock();
+  }
+  return builder.Finish();
+}
+
+void GraphIndex::InstallCompact(std::unique_ptr<CompactAdjacency> compact) {
+  compact_ = std::move(compact);
+  compact_const_ = compact_;
+  compact_edges_ = edges_;
+  ++compact_rebuilds_;
+}
+
+void GraphIndex::RebuildCompact() {
+  absl::MutexLock serial(&rebuild_mu_);
+  uint64_t size, nodes;
+  {
+    absl::MutexLock lock(&mu_);
+    size = applied_size_;
+    nodes = nodes_.size();
+    compact_building_ = true;
+    compact_pending_.clear();
+  }
+  std::unique_ptr<CompactAdjacency> compact = BuildCompact(size, nodes, /*yield_lock=*/true);
+  absl::MutexLock lock(&mu_);
+  if (compact != nullptr) {
+    for (uint64_t id : compact_pending_) compact->MarkDirty(id);
+  }
+  compact_building_ = false;
+  compact_pending_.clear();
+  compact_pending_.shrink_to_fit();
+  InstallCompact(std::move(compact));
+}
+
+void GraphIndex::MaybeRefreshCompact() {
+  if (refresher_ == nullptr || compact_building_) return;
+  const uint64_t added = edges_ - compact_edges_;
+  if (added < std::max(kMinRebuildEdges, compact_edges_ / 8)) return;
+  compact_building_ = true;  // RebuildCompact sets it again; no second schedule meanwhile.
+  refresher_->Schedule([this] { RebuildCompact(); });
+}
+
+GraphIndex::CompactStats GraphIndex::compact_stats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  CompactStats stats;
+  stats.rebuilds = compact_rebuilds_;
+  if (compact_ == nullptr) return stats;
+  stats.size = compact_->size();
+  stats.nodes = compact_->node_count();
+  stats.edges = compact_->edge_count();
+  stats.dirty = compact_->dirty_count();
+  stats.bytes = compact_->bytes();
+  return stats;
+}
+
+absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& store,
+                                                             const Options& options) {
   std::unique_ptr<GraphIndex> index(new GraphIndex());
+  index->options_ = options;
   absl::MutexLock lock(&index->mu_);
   const KvReader& db = store.database();
   ASSIGN_OR_RETURN(uint64_t next, store.ReadNextNodeId(db));
@@ -169,19 +286,21 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
     n.first_log_index = record.first_log_index();
     n.kind = static_cast<uint8_t>(record.kind());
     n.ns = index->InternNamespace(record.namespace_());
+    index->Applied(n.first_log_index);
     for (const storage::TierChange& c : record.declared()) {
       events.push_back({c.log_index(), false, id, static_cast<uint64_t>(c.tier()), 0});
     }
     for (const storage::PropertyChange& c : record.changes()) {  // In log order.
       if (c.key() == kOwnerProperty) index->AddOwner(id, c.value().value(), c.log_index());
+      index->Applied(c.log_index());
     }
     return true;
   }));
   RETURN_IF_ERROR(bad);
   RETURN_IF_ERROR(store.ScanAllEdges(db, [&](uint64_t from, const StoredEdge& e) {
     if (from >= next || e.other >= next) {
-      bad = absl::DataLossError(absl::StrCat("graph edge ", from, " -> ", e.other,
-                                             " names a node beyond ", next));
+      bad = absl::DataLossError(
+          absl::StrCat("graph edge ", from, " -> ", e.other, " names a node beyond ", next));
       return false;
     }
     index->nodes_[from].out.push_back({static_cast<uint32_t>(e.other), e.kind, e.log_index});
@@ -190,6 +309,7 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
       index->nodes_[from].same_as_out = index->nodes_[e.other].same_as_in = true;
     }
     ++index->edges_;
+    index->Applied(e.log_index);
     events.push_back({e.log_index, true, from, e.other, e.kind});
     return true;
   }));
@@ -208,6 +328,12 @@ absl::StatusOr<std::unique_ptr<GraphIndex>> GraphIndex::Load(const GraphStore& s
       index->nodes_[ev.a].declared.push_back({ev.log_index, static_cast<uint8_t>(ev.b)});
       index->Raise(ev.a, static_cast<uint8_t>(ev.b), ev.log_index);
     }
+    index->Applied(ev.log_index);
+  }
+  index->InstallCompact(
+      index->BuildCompact(index->applied_size_, index->nodes_.size(), /*yield_lock=*/false));
+  if (options.refresh_compact) {
+    index->refresher_ = std::make_unique<WorkerPool>(1, options.refresh_nice);
   }
   return index;
 }

@@ -13,6 +13,12 @@
 // declared tier anywhere upstream, itself included) incrementally, with the
 // log index of every rise, so it too is exact as of any tree size.
 //
+// For fast traversals it also keeps a CompactAdjacency: a contiguous copy
+// of the edges as of some recent tree size, with the nodes that gained
+// edges since marked dirty. It is rebuilt on a background thread of its own
+// (at a lower CPU priority than the log writer) once the edges added since
+// exceed an eighth of it.
+//
 // Thread-safety: Apply() takes the lock exclusively; ReadLock holders may
 // read concurrently. Long readers should Yield() now and then so Apply is
 // not held up: everything they read is filtered by snapshot, so what
@@ -21,6 +27,7 @@
 #define LINEAGE_SERVER_GRAPH_GRAPH_INDEX_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +39,9 @@
 #include "absl/synchronization/mutex.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/chunked_vector.h"
+#include "server/graph/compact_adjacency.h"
 #include "server/graph/graph_delta.h"
+#include "server/ledger/worker_pool.h"
 #include "storage/graph_store.h"
 
 namespace lineage {
@@ -76,8 +85,26 @@ class GraphIndex {
   // whether to hold it in memory).
   static size_t EstimateBytes(uint64_t nodes, uint64_t edges);
 
-  // Builds the index from the committed graph in `store`.
-  static absl::StatusOr<std::unique_ptr<GraphIndex>> Load(const GraphStore& store);
+  struct Options {
+    // Rebuild the compact adjacency in the background as the graph grows
+    // (off: only RebuildCompact() does).
+    bool refresh_compact = true;
+    // Nice levels the rebuild thread runs below the caller's.
+    int refresh_nice = 10;
+    // Nodes a rebuild reads per hold of the shared lock.
+    uint64_t rebuild_slice_nodes = 16384;
+    // Tests: called between a rebuild's slices, without the lock.
+    std::function<void()> between_rebuild_slices;
+  };
+
+  // Builds the index, and its compact adjacency, from the committed graph
+  // in `store`.
+  static absl::StatusOr<std::unique_ptr<GraphIndex>> Load(const GraphStore& store,
+                                                          const Options& options);
+  static absl::StatusOr<std::unique_ptr<GraphIndex>> Load(const GraphStore& store) {
+    return Load(store, Options());
+  }
+  ~GraphIndex();
 
   // Applies a committed group's changes (in log order).
   void Apply(const GraphDelta& delta);
@@ -97,6 +124,12 @@ class GraphIndex {
       index_.mu_.ReaderUnlock();
       index_.mu_.ReaderLock();
     }
+    // The current compact adjacency (null if the graph does not fit its
+    // encoding). The pointer stays valid after the lock is released; its
+    // dirty bits may be read only while the lock is held.
+    const std::shared_ptr<const CompactAdjacency>& compact() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return index_.compact_const_;
+    }
     // Null if `id` is not a node (at any size).
     const Node* node(uint64_t id) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       return id < index_.nodes_.size() && index_.nodes_[id].first_log_index != ~uint64_t{0}
@@ -114,8 +147,8 @@ class GraphIndex {
     uint64_t node_count() const ABSL_NO_THREAD_SAFETY_ANALYSIS { return index_.nodes_.size(); }
     // Node `id`'s owner as of tree size `snapshot`; empty if none was set
     // before it (or `id` is not a node).
-    const std::string& owner_at(uint64_t id, uint64_t snapshot) const
-        ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    const std::string& owner_at(uint64_t id,
+                                uint64_t snapshot) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       static const std::string* const kNone = new std::string();
       if (id >= index_.owners_.size()) return *kNone;
       const std::string* owner = kNone;
@@ -135,12 +168,41 @@ class GraphIndex {
 
   uint64_t edge_count() const;
 
+  // Replaces the compact adjacency with one built at the tree size applied
+  // so far. Holds the shared lock a slice of nodes at a time, so Apply is
+  // never held up for long; what Apply adds meanwhile is marked dirty in the
+  // new one before it is installed.
+  void RebuildCompact();
+  // The compact adjacency's tree size, node count and dirty nodes (for
+  // status and tests); zeros when there is none.
+  struct CompactStats {
+    uint64_t size = 0;
+    uint64_t nodes = 0;
+    uint64_t edges = 0;
+    uint64_t dirty = 0;
+    uint64_t bytes = 0;
+    uint64_t rebuilds = 0;
+  };
+  CompactStats compact_stats() const;
+
  private:
   GraphIndex() = default;
   uint32_t InternNamespace(const std::string& ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddOwner(uint64_t id, const std::string& owner, uint64_t log_index)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Node& Ensure(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Notes that log index `log_index` was applied.
+  void Applied(uint64_t log_index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (log_index + 1 > applied_size_) applied_size_ = log_index + 1;
+  }
+  // Builds a compact adjacency of nodes [0, nodes) as of tree size `size`,
+  // taking the shared lock per slice when `yield_lock` (else the caller
+  // holds the lock). Null if the graph does not fit the encoding.
+  std::unique_ptr<CompactAdjacency> BuildCompact(uint64_t size, uint64_t nodes,
+                                                 bool yield_lock) ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  void InstallCompact(std::unique_ptr<CompactAdjacency> compact) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Schedules a rebuild if the compact adjacency is stale and none runs.
+  void MaybeRefreshCompact() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddEdge(uint64_t from, uint8_t kind, uint64_t to, uint64_t log_index)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Raises `id`'s effective tier to at least `tier` at `log_index` and
@@ -161,6 +223,22 @@ class GraphIndex {
   std::vector<std::string> owner_names_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> owner_ids_ ABSL_GUARDED_BY(mu_);
   uint64_t edges_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t applied_size_ ABSL_GUARDED_BY(mu_) = 0;  // 1 + the last log index applied.
+
+  // The compact adjacency (null if none fits), twice: writable for its
+  // dirty bits, and as readers share it.
+  std::shared_ptr<CompactAdjacency> compact_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const CompactAdjacency> compact_const_ ABSL_GUARDED_BY(mu_);
+  uint64_t compact_edges_ ABSL_GUARDED_BY(mu_) = 0;  // edges_ when it was built.
+  uint64_t compact_rebuilds_ ABSL_GUARDED_BY(mu_) = 0;
+  // While a rebuild runs: the endpoints of edges applied since it started.
+  bool compact_building_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<uint64_t> compact_pending_ ABSL_GUARDED_BY(mu_);
+  // Serialises rebuilds (a background one and a caller's).
+  absl::Mutex rebuild_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  Options options_;
+  // Last: destroyed (its queued rebuild run and joined) before the rest.
+  std::unique_ptr<WorkerPool> refresher_;
 };
 
 }  // namespace lineage

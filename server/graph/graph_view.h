@@ -92,7 +92,18 @@ class GraphView {
 // edge (see ForEachEdgeInline).
 class MemoryGraphView final : public GraphView {
  public:
-  MemoryGraphView(const GraphIndex& index, uint64_t snapshot) : GraphView(snapshot), lock_(index) {}
+  MemoryGraphView(const GraphIndex& index, uint64_t snapshot)
+      : GraphView(snapshot), lock_(index), compact_(lock_.compact()) {}
+
+  // The index's compact adjacency if it serves this snapshot (built at or
+  // before it), else null. Its dirty bits may be read between Yields.
+  const CompactAdjacency* compact() const {
+    return compact_ != nullptr && compact_->size() <= snapshot() ? compact_.get() : nullptr;
+  }
+  // The index's node `id` (at any size), or null.
+  const GraphIndex::Node* index_node(uint64_t id) const { return lock_.node(id); }
+  // Node IDs are below this.
+  uint64_t node_count() const { return lock_.node_count(); }
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
@@ -108,7 +119,8 @@ class MemoryGraphView final : public GraphView {
   absl::StatusOr<std::string> Owner(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
-      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit)
+      override;
   // ForEachEdge with `visit` called directly (inlined): the same edges in
   // the same order. Never fails.
   template <typename Visit>
@@ -124,7 +136,8 @@ class MemoryGraphView final : public GraphView {
   // search (edges are ordered by kind).
   absl::Status ForEachSameAs(
       uint64_t id, bool outgoing,
-      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit)
+      override;
   void Yield() override;
   void PrefetchNode(uint64_t id) override {
     // Only the address: reading the node here would wait for the very
@@ -138,6 +151,8 @@ class MemoryGraphView final : public GraphView {
 
  private:
   GraphIndex::ReadLock lock_;
+  // Held, so it outlives a rebuild that replaces it mid-query.
+  const std::shared_ptr<const CompactAdjacency> compact_;
   int since_yield_ = 0;
 };
 
@@ -147,7 +162,8 @@ class MemoryGraphView final : public GraphView {
 // for each upstream node at most once.
 class StoredGraphView : public GraphView {
  public:
-  StoredGraphView(const GraphStore& store, uint64_t snapshot) : GraphView(snapshot), store_(store) {}
+  StoredGraphView(const GraphStore& store, uint64_t snapshot)
+      : GraphView(snapshot), store_(store) {}
 
   bool Exists(uint64_t id) override;
   absl::StatusOr<NodeInfo> Info(uint64_t id) override;
@@ -157,7 +173,8 @@ class StoredGraphView : public GraphView {
   absl::StatusOr<std::string> Owner(uint64_t id) override;
   absl::Status ForEachEdge(
       uint64_t id, bool outgoing,
-      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit) override;
+      absl::FunctionRef<void(uint64_t other, v1::EdgeKind kind, uint64_t log_index)> visit)
+      override;
 
  private:
   struct Cached {

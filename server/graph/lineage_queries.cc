@@ -1,6 +1,7 @@
 #include "server/graph/lineage_queries.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -96,7 +97,8 @@ KindSet DataFlowEdges() {
 
 absl::StatusOr<std::vector<uint64_t>> ResolveAll(
     const GraphStore& store, GraphView& view,
-    const google::protobuf::RepeatedPtrField<v1::NodeSelector>& selectors, absl::string_view field) {
+    const google::protobuf::RepeatedPtrField<v1::NodeSelector>& selectors,
+    absl::string_view field) {
   if (selectors.size() > kMaxSelectors) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": got ", selectors.size(), " selectors, max ", kMaxSelectors));
@@ -112,7 +114,6 @@ absl::StatusOr<std::vector<uint64_t>> ResolveAll(
   return ids;
 }
 
-
 }  // namespace
 
 absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_of) const {
@@ -124,9 +125,9 @@ absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_o
   switch (as_of.point_case()) {
     case v1::AsOf::kTreeSize:
       if (as_of.tree_size() > latest->checkpoint.size) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("as_of.tree_size: got ", as_of.tree_size(),
-                         ", want at most the latest checkpoint's ", latest->checkpoint.size));
+        return absl::InvalidArgumentError(absl::StrCat("as_of.tree_size: got ", as_of.tree_size(),
+                                                       ", want at most the latest checkpoint's ",
+                                                       latest->checkpoint.size));
       }
       snap.size = as_of.tree_size();
       break;
@@ -145,7 +146,8 @@ absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_o
 
 absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries::Traverse(
     const v1::TraverseRequest& request, CancelCheck cancelled) const {
-  if (request.start_size() == 0) return absl::InvalidArgumentError("start: at least one node is needed");
+  if (request.start_size() == 0)
+    return absl::InvalidArgumentError("start: at least one node is needed");
   if (request.direction() != v1::DIRECTION_UPSTREAM &&
       request.direction() != v1::DIRECTION_DOWNSTREAM) {
     return absl::InvalidArgumentError("direction: want DIRECTION_UPSTREAM or DIRECTION_DOWNSTREAM");
@@ -166,7 +168,8 @@ absl::StatusOr<std::unique_ptr<PageSource<v1::TraverseResponse>>> LineageQueries
                                                      ", want a lineage.v1.NodeKind value"));
     }
   }
-  RETURN_IF_ERROR(CheckTier(request.min_effective_classification(), "min_effective_classification"));
+  RETURN_IF_ERROR(
+      CheckTier(request.min_effective_classification(), "min_effective_classification"));
   ASSIGN_OR_RETURN(const AnswerForm form,
                    FormOf(request.layout(), request.view(), request.page_size()));
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
@@ -223,37 +226,49 @@ absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& 
         "trace: more than 10,000,000 nodes upstream; narrow the edge kinds or use Traverse");
   }
   // Sources: dataset versions nothing flows into (nor into an equivalent).
-  std::vector<std::pair<uint32_t, uint64_t>> sources;
-  for (uint64_t id : result.returned) {  // All expanded: their kinds are known.
-    if (result.visits.NodeKind(id) != v1::NODE_KIND_DATASET_VERSION || result.HasNext(id)) continue;
+  struct Source {
+    uint32_t depth;
+    uint64_t id;
+    uint32_t index;  // Into result.reached.
+  };
+  std::vector<Source> sources;
+  for (uint32_t i : result.returned) {  // All expanded: their kinds are known.
+    const Reached& r = result.reached[i];
+    if (r.node_kind != v1::NODE_KIND_DATASET_VERSION || r.has_next) continue;
     bool equivalent_has_upstream = false;
     for (bool outgoing : {true, false}) {
-      RETURN_IF_ERROR(view->ForEachSameAs(id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
-        if (kind == v1::EDGE_KIND_SAME_AS && result.HasNext(other)) {
-          equivalent_has_upstream = true;
-        }
-      }));
+      RETURN_IF_ERROR(
+          view->ForEachSameAs(r.id, outgoing, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+            if (kind == v1::EDGE_KIND_SAME_AS && result.HasNext(other)) {
+              equivalent_has_upstream = true;
+            }
+          }));
     }
-    if (!equivalent_has_upstream) sources.push_back({result.visits.at(id).depth, id});
+    if (!equivalent_has_upstream) sources.push_back({r.depth, r.id, i});
   }
-  std::sort(sources.begin(), sources.end());
+  std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
+    return std::tie(a.depth, a.id) < std::tie(b.depth, b.id);
+  });
   const size_t max_paths = request.max_paths() == 0 ? 100 : request.max_paths();
   v1::TraceResponse out;
   out.set_sources(sources.size());
   out.set_truncated(sources.size() > max_paths);
-  absl::flat_hash_map<uint64_t, bool> on_paths;
+  absl::flat_hash_map<uint64_t, uint32_t> on_paths;  // Node ID -> depth.
   for (size_t i = 0; i < std::min(max_paths, sources.size()); ++i) {
-    std::vector<uint64_t> path = PathToStart(result, sources[i].second);  // Source first.
+    const std::vector<uint32_t> path = PathToStart(result, sources[i].index);  // Source first.
     v1::LineagePath* p = out.add_paths();
     for (size_t j = 0; j < path.size(); ++j) {
-      p->add_node_ids(path[j]);
-      on_paths[path[j]] = true;
+      const Reached& r = result.reached[path[j]];
+      p->add_node_ids(r.id);
+      on_paths[r.id] = r.depth;
       if (j + 1 < path.size()) {
-        // path[j] was reached from path[j + 1]; report the edge as stored
-        // (a SAME_AS edge may have been followed against its direction).
-        const Visit& v = result.visits.at(path[j]);
-        *p->add_edges() = v.pred_is_from ? ToEdge(path[j + 1], path[j], v.kind, v.log_index)
-                                         : ToEdge(path[j], path[j + 1], v.kind, v.log_index);
+        // r was reached from path[j + 1]; report the edge as stored (a
+        // SAME_AS edge may have been followed against its direction).
+        const uint64_t pred = result.reached[path[j + 1]].id;
+        ASSIGN_OR_RETURN(const uint64_t log_index, ReachingLogIndex(*view, result, path[j]));
+        const v1::EdgeKind kind = static_cast<v1::EdgeKind>(r.edge_kind);
+        *p->add_edges() = r.pred_is_from ? ToEdge(pred, r.id, kind, log_index)
+                                         : ToEdge(r.id, pred, kind, log_index);
       }
     }
   }
@@ -262,11 +277,10 @@ absl::StatusOr<v1::TraceResponse> LineageQueries::Trace(const v1::TraceRequest& 
     ASSIGN_OR_RETURN(*out.mutable_target(), BuildNode(store_, *view, id, 0, level));
     break;
   }
-  std::vector<uint64_t> ids;
-  for (const auto& [id, unused] : on_paths) ids.push_back(id);
+  std::vector<std::pair<uint64_t, uint32_t>> ids(on_paths.begin(), on_paths.end());
   std::sort(ids.begin(), ids.end());
-  for (uint64_t id : ids) {
-    ASSIGN_OR_RETURN(*out.add_nodes(), BuildNode(store_, *view, id, result.visits.at(id).depth, level));
+  for (const auto& [id, depth] : ids) {
+    ASSIGN_OR_RETURN(*out.add_nodes(), BuildNode(store_, *view, id, depth, level));
   }
   *out.mutable_checkpoint() = std::move(snap.checkpoint);
   return out;
@@ -279,14 +293,13 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
     return absl::InvalidArgumentError("give subject_tokens, sources, or both");
   }
   if (request.subject_tokens_size() > kMaxSelectors) {
-    return absl::InvalidArgumentError(absl::StrCat("subject_tokens: got ",
-                                                   request.subject_tokens_size(), ", max ",
-                                                   kMaxSelectors));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "subject_tokens: got ", request.subject_tokens_size(), ", max ", kMaxSelectors));
   }
   RETURN_IF_ERROR(CheckEnums(request.view()));
   if (!v1::WitnessForm_IsValid(request.witness())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "witness: got ", request.witness(), ", want a lineage.v1.WitnessForm value"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("witness: got ", request.witness(), ", want a lineage.v1.WitnessForm value"));
   }
   ASSIGN_OR_RETURN(AnswerForm form, FormOf(request.layout(), request.view(), request.page_size()));
   if (form.columns && request.witness() == v1::WITNESS_FORM_FULL_PATH) {
@@ -302,25 +315,27 @@ LineageQueries::DeletionImpact(const v1::DeletionImpactRequest& request,
   {
     std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
     for (const std::string& token : request.subject_tokens()) {
-      RETURN_IF_ERROR(store_.ScanSubject(store_.database(), token, [&](uint64_t id, uint64_t index) {
-        if (index < snap.size) sources.push_back(id);
-        return true;
-      }));
+      RETURN_IF_ERROR(
+          store_.ScanSubject(store_.database(), token, [&](uint64_t id, uint64_t index) {
+            if (index < snap.size) sources.push_back(id);
+            return true;
+          }));
     }
     ASSIGN_OR_RETURN(std::vector<uint64_t> selected,
                      ResolveAll(store_, *view, request.sources(), "sources"));
     for (uint64_t id : selected) {
       ASSIGN_OR_RETURN(NodeInfo info, view->Info(id));
       if (info.kind == v1::NODE_KIND_DATASET) {
-        RETURN_IF_ERROR(view->ForEachEdge(id, true, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
-          if (kind == v1::EDGE_KIND_HAS_VERSION) sources.push_back(other);
-        }));
+        RETURN_IF_ERROR(
+            view->ForEachEdge(id, true, [&](uint64_t other, v1::EdgeKind kind, uint64_t) {
+              if (kind == v1::EDGE_KIND_HAS_VERSION) sources.push_back(other);
+            }));
       } else if (info.kind == v1::NODE_KIND_DATASET_VERSION) {
         sources.push_back(id);
       } else {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "sources: node ", id, " is a ", v1::NodeKind_Name(info.kind),
-            "; deletion impact starts from datasets or dataset versions"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("sources: node ", id, " is a ", v1::NodeKind_Name(info.kind),
+                         "; deletion impact starts from datasets or dataset versions"));
       }
     }
     std::sort(sources.begin(), sources.end());
@@ -350,10 +365,12 @@ absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: got ", request.page_size(), ", max 10000"));
   }
-  if (!v1::NodeKind_IsValid(request.kind())) return absl::InvalidArgumentError("kind: unknown value");
+  if (!v1::NodeKind_IsValid(request.kind()))
+    return absl::InvalidArgumentError("kind: unknown value");
   RETURN_IF_ERROR(CheckEnums(request.view()));
   RETURN_IF_ERROR(CheckTier(request.min_classification(), "min_classification"));
-  RETURN_IF_ERROR(CheckTier(request.min_effective_classification(), "min_effective_classification"));
+  RETURN_IF_ERROR(
+      CheckTier(request.min_effective_classification(), "min_effective_classification"));
   std::string start_after;
   if (!request.page_token().empty() &&
       !absl::WebSafeBase64Unescape(request.page_token(), &start_after)) {
@@ -421,10 +438,10 @@ absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
             }
             const v1::NodeProperties props = PropertiesAt(*record, snap.size);
             for (const auto& [k, want] : request.attributes()) {
-              const std::string got = k == "owner"         ? props.owner()
-                                      : k == "region"      ? props.region()
-                                      : k == "environment" ? props.environment()
-                                      : k == "location"    ? props.location()
+              const std::string got = k == "owner"                  ? props.owner()
+                                      : k == "region"               ? props.region()
+                                      : k == "environment"          ? props.environment()
+                                      : k == "location"             ? props.location()
                                       : props.attributes().count(k) ? props.attributes().at(k)
                                                                     : std::string();
               if (got != want) return true;
@@ -445,10 +462,12 @@ absl::StatusOr<v1::SearchNodesResponse> LineageQueries::SearchNodes(
   return out;
 }
 
-absl::StatusOr<v1::GetNodeResponse> LineageQueries::GetNode(const v1::GetNodeRequest& request) const {
+absl::StatusOr<v1::GetNodeResponse> LineageQueries::GetNode(
+    const v1::GetNodeRequest& request) const {
   ASSIGN_OR_RETURN(Snapshot snap, At(request.as_of()));
   std::unique_ptr<GraphView> view = MakeView(store_, index_, snap.size);
-  ASSIGN_OR_RETURN(std::vector<uint64_t> ids, ResolveSelector(store_, *view, request.node(), "node"));
+  ASSIGN_OR_RETURN(std::vector<uint64_t> ids,
+                   ResolveSelector(store_, *view, request.node(), "node"));
   v1::GetNodeResponse out;
   for (uint64_t id : ids) {
     ASSIGN_OR_RETURN(*out.add_nodes(), BuildNode(store_, *view, id, 0, v1::NODE_VIEW_FULL));

@@ -13,13 +13,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/graph_view.h"
-#include "server/graph/visit_map.h"
 
 namespace lineage {
 
@@ -62,26 +63,66 @@ struct VisitedEdge {
   uint64_t log_index;
 };
 
+// One node a traversal reached, and how: from the node at index `pred` of
+// the same result over an edge of `edge_kind`.
+struct Reached {
+  static constexpr uint32_t kNoPred = ~uint32_t{0};
+  // The compact path does not read edges' log indexes (ReachingLogIndex
+  // looks one up).
+  static constexpr uint64_t kUnknownLogIndex = ~uint64_t{0};
+  uint64_t id = 0;
+  uint64_t log_index = 0;  // Of the edge it was reached over.
+  uint32_t depth = 0;
+  uint32_t pred = kNoPred;  // kNoPred: a start node.
+  uint8_t edge_kind = 0;    // v1::EdgeKind.
+  uint8_t node_kind = 0;    // v1::NodeKind, once expanded; else 0.
+  // How the edge is stored: pred -> this node if true, else this node ->
+  // pred (upstream hops, and SAME_AS edges followed backwards).
+  bool pred_is_from = false;
+  bool expanded = false;
+  // Whether the node, expanded, has an edge (of a followed kind, SAME_AS
+  // aside) in the traversal direction: for Trace, the nodes that are not
+  // sources.
+  bool has_next = false;
+};
+
 struct TraversalResult {
-  std::vector<uint64_t> returned;  // In nondecreasing depth.
-  VisitMap visits;                 // Every node reached.
+  static constexpr uint32_t kNotReached = ~uint32_t{0};
+  // Every node reached: the start nodes, then the others as first reached.
+  std::vector<Reached> reached;
+  // Indexes into `reached` of the nodes returned, in nondecreasing depth.
+  std::vector<uint32_t> returned;
   std::vector<VisitedEdge> edges;  // With record_edges.
   bool truncated = false;
   v1::TruncationReason reason = v1::TRUNCATION_REASON_UNSPECIFIED;
 
-  // Whether expanded node `id` has an edge (of a followed kind, SAME_AS
-  // aside) in the traversal direction: for Trace, the nodes that are not
-  // sources.
-  bool HasNext(uint64_t id) const { return visits.HasNext(id); }
+  // The index of node `id` in `reached`, or kNotReached. The first call
+  // builds a map of every reached ID (answers mostly walk indexes instead).
+  uint32_t IndexOf(uint64_t id) const;
+  bool HasNext(uint64_t id) const {
+    const uint32_t i = IndexOf(id);
+    return i != kNotReached && reached[i].has_next;
+  }
+
+ private:
+  mutable std::shared_ptr<const absl::flat_hash_map<uint64_t, uint32_t>> by_id_;
 };
 
 // Runs the traversal. INVALID_ARGUMENT for no start nodes; the
-// check_cancelled status if it fires; view errors as they come.
+// check_cancelled status if it fires; view errors as they come. Over the
+// in-memory index at a tree size its compact adjacency covers, and without
+// stop conditions, classification filter, recorded edges or SAME_AS edges
+// on the way, it reads the compact adjacency (same answer, faster).
 absl::StatusOr<TraversalResult> Traverse(GraphView& view, const TraversalSpec& spec);
 
-// The path of node IDs from `id` back to the start node it was reached
-// from (`id` first).
-std::vector<uint64_t> PathToStart(const TraversalResult& result, uint64_t id);
+// Indexes into result.reached of the path from node `index` back to the
+// start node it was reached from (`index` first).
+std::vector<uint32_t> PathToStart(const TraversalResult& result, uint32_t index);
+
+// The log index of the edge node `index` was reached over (read from the
+// view when the traversal did not record it). NOT_FOUND for a start node.
+absl::StatusOr<uint64_t> ReachingLogIndex(GraphView& view, const TraversalResult& result,
+                                          uint32_t index);
 
 }  // namespace lineage
 

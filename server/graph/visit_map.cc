@@ -1,47 +1,18 @@
 #include "server/graph/visit_map.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace lineage {
 
-uint32_t VisitMap::Slot(uint64_t id) const {
+uint32_t VisitMap::Find(uint64_t id) const {
   if (id >= kDenseLimit) {
     auto it = far_.find(id);
-    return it == far_.end() ? 0 : it->second;
+    return it == far_.end() ? kNone : it->second - 1;
   }
   const uint64_t page = id >> kPageBits;
-  if (page >= pages_.size() || pages_[page] == nullptr) return 0;
-  return pages_[page][id & ((uint64_t{1} << kPageBits) - 1)];
+  if (page >= pages_.size() || pages_[page] == nullptr) return kNone;
+  return pages_[page][id & ((uint64_t{1} << kPageBits) - 1)] - 1;  // 0 - 1 is kNone.
 }
 
-const Visit* VisitMap::find(uint64_t id) const {
-  const uint32_t slot = Slot(id);
-  return slot == 0 ? nullptr : &at_index(slot - 1).visit;
-}
-
-const Visit& VisitMap::at(uint64_t id) const {
-  const Visit* visit = find(id);
-  if (visit == nullptr) {
-    std::fprintf(stderr, "VisitMap::at: node %llu was not reached\n",
-                 static_cast<unsigned long long>(id));
-    std::abort();
-  }
-  return *visit;
-}
-
-bool VisitMap::HasNext(uint64_t id) const {
-  const uint32_t slot = Slot(id);
-  return slot != 0 && at_index(slot - 1).has_next;
-}
-
-v1::NodeKind VisitMap::NodeKind(uint64_t id) const {
-  const uint32_t slot = Slot(id);
-  return slot == 0 ? v1::NODE_KIND_UNSPECIFIED
-                   : static_cast<v1::NodeKind>(at_index(slot - 1).node_kind);
-}
-
-std::pair<Visit*, bool> VisitMap::TryEmplace(uint64_t id) {
+std::pair<uint32_t, bool> VisitMap::Insert(uint64_t id, uint32_t index) {
   uint32_t* slot;
   if (id >= kDenseLimit) {
     slot = &far_[id];
@@ -53,14 +24,10 @@ std::pair<Visit*, bool> VisitMap::TryEmplace(uint64_t id) {
     if (pages_[page] == nullptr) pages_[page].reset(new uint32_t[uint64_t{1} << kPageBits]());
     slot = &pages_[page][id & ((uint64_t{1} << kPageBits) - 1)];
   }
-  if (*slot != 0) return {&at_index(*slot - 1).visit, false};
-  if (const auto [chunk, offset] = ChunkOf(size_); static_cast<size_t>(chunk) == chunks_.size()) {
-    chunks_.emplace_back(new Entry[size_t{1} << (chunk + kFirstChunkBits)]);
-  }
-  Entry& e = at_index(size_);
+  if (*slot != 0) return {*slot - 1, false};
+  *slot = index + 1;
   ++size_;
-  *slot = size_;
-  return {&e.visit, true};
+  return {index, true};
 }
 
 }  // namespace lineage

@@ -14,60 +14,24 @@
 #include "server/graph/graph_indexer.h"
 #include "server/graph/graph_view.h"
 #include "storage/database.h"
+#include "tests/graph_core/synthetic_runs.h"
 #include "tests/testing/temp_dir.h"
 
 namespace lineage {
 namespace {
 
-// Synthetic events: a run reading and writing dataset versions by name.
-struct SyntheticRun {
-  std::string run;
-  std::vector<std::string> inputs, outputs;  // Version names.
-  v1::Classification input_tier = v1::CLASSIFICATION_UNSPECIFIED;
-  std::string input_owner;  // Asserted on every input version when set.
-};
-
-EventPlan PlanOf(const SyntheticRun& r, uint64_t time) {
-  EventPlan plan;
-  plan.event_id = r.run;
-  plan.event_time_micros = static_cast<int64_t>(time);
-  auto add = [&](v1::NodeKind kind, std::string key, std::string name) {
-    NodeMention n;
-    n.kind = kind;
-    n.ns = "ns";
-    n.name = name;
-    n.natural_key = std::move(key);
-    n.is_version = false;
-    plan.nodes.push_back(std::move(n));
-    return plan.nodes.size() - 1;
-  };
-  const size_t run = add(v1::NODE_KIND_RUN, RunKey("ns", r.run), r.run);
-  plan.nodes[run].run_id = r.run;
-  for (const std::string& in : r.inputs) {
-    const size_t v = add(v1::NODE_KIND_DATASET_VERSION,
-                         VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", in, "1"), in);
-    plan.nodes[v].classification = r.input_tier;
-    if (!r.input_owner.empty()) {
-      plan.nodes[v].properties.emplace_back(std::string(kOwnerProperty), r.input_owner);
-    }
-    plan.edges.push_back({v, v1::EDGE_KIND_INPUT_TO, run});
-  }
-  for (const std::string& out : r.outputs) {
-    const size_t v = add(v1::NODE_KIND_DATASET_VERSION,
-                         VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", out, "1"), out);
-    plan.edges.push_back({run, v1::EDGE_KIND_PRODUCED, v});
-  }
-  return plan;
-}
+using ::lineage::testing::PlanOf;
+using ::lineage::testing::RandomRuns;
+using ::lineage::testing::SyntheticRun;
 
 class GraphCoreTest : public ::testing::Test {
-  public:  // CheckAgainstReference drives the fixture.
+ public:  // CheckAgainstReference drives the fixture.
   void SetUp() override {
     db_ = *Database::Open({.path = dir_.path(), .block_cache_bytes = 16 << 20});
     store_ = std::make_unique<GraphStore>(*db_);
     index_ = *GraphIndex::Load(*store_);
-    indexer_ = std::make_unique<GraphIndexer>(*store_,
-                                              [this](const GraphDelta& d) { index_->Apply(d); });
+    indexer_ =
+        std::make_unique<GraphIndexer>(*store_, [this](const GraphDelta& d) { index_->Apply(d); });
   }
 
   // Appends runs as log entries 0.., `per_group` per commit.
@@ -75,7 +39,9 @@ class GraphCoreTest : public ::testing::Test {
     for (size_t begin = 0; begin < runs.size(); begin += per_group) {
       WriteBatch batch(*db_);
       for (size_t i = begin; i < std::min(runs.size(), begin + per_group); ++i) {
-        ASSERT_TRUE(indexer_->IndexPlan(PlanOf(runs[i], next_index_), next_index_, next_index_, batch).ok());
+        ASSERT_TRUE(
+            indexer_->IndexPlan(PlanOf(runs[i], next_index_), next_index_, next_index_, batch)
+                .ok());
         ++next_index_;
       }
       indexer_->FinishGroup(batch);
@@ -94,7 +60,7 @@ class GraphCoreTest : public ::testing::Test {
     absl::StatusOr<TraversalResult> result = Traverse(view, spec);
     EXPECT_TRUE(result.ok()) << result.status();
     std::map<uint64_t, uint32_t> out;
-    for (uint64_t id : result->returned) out[id] = result->visits.at(id).depth;
+    for (uint32_t i : result->returned) out[result->reached[i].id] = result->reached[i].depth;
     return out;
   }
 
@@ -108,8 +74,9 @@ class GraphCoreTest : public ::testing::Test {
 
 // The reference: the same runs as an adjacency map over names, plain BFS.
 struct Reference {
-  std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> down, up;  // -> (node, index)
-  std::map<std::string, uint64_t> first;  // Node -> first log index.
+  std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> down,
+      up;                                                              // -> (node, index)
+  std::map<std::string, uint64_t> first;                               // Node -> first log index.
   std::map<std::string, std::vector<std::pair<uint64_t, int>>> tiers;  // Declared: (index, tier).
   // Owners asserted: (index, owner). Event time rises with the index, so the
   // last assertion wins.
@@ -182,31 +149,6 @@ struct Reference {
   }
 };
 
-std::vector<SyntheticRun> RandomRuns(std::mt19937& rng, int count, bool cycles) {
-  std::vector<SyntheticRun> runs;
-  int versions = 5;  // Sources v0..v4.
-  for (int i = 0; i < count; ++i) {
-    SyntheticRun r;
-    r.run = absl::StrCat("r", i);
-    const int inputs = 1 + static_cast<int>(rng() % 3);
-    for (int k = 0; k < inputs; ++k) r.inputs.push_back(absl::StrCat("v", rng() % versions));
-    const int outputs = 1 + static_cast<int>(rng() % 2);
-    for (int k = 0; k < outputs; ++k) {
-      // With cycles: sometimes write a version that already exists upstream.
-      if (cycles && rng() % 5 == 0) {
-        r.outputs.push_back(absl::StrCat("v", rng() % versions));
-      } else {
-        r.outputs.push_back(absl::StrCat("v", versions++));
-      }
-    }
-    if (rng() % 17 == 0) r.input_tier = v1::CLASSIFICATION_RESTRICTED;
-    else if (rng() % 7 == 0) r.input_tier = v1::CLASSIFICATION_CONFIDENTIAL;
-    if (rng() % 3 == 0) r.input_owner = absl::StrCat("team-", rng() % 4);
-    runs.push_back(std::move(r));
-  }
-  return runs;
-}
-
 void CheckAgainstReference(GraphCoreTest& t, const std::vector<SyntheticRun>& runs,
                            std::mt19937& rng) {
   const Reference ref(runs);
@@ -237,8 +179,8 @@ void CheckAgainstReference(GraphCoreTest& t, const std::vector<SyntheticRun>& ru
     spec.max_depth = max_depth;
     spec.limit = 1000000;
     MemoryGraphView memory(*t.index_, snapshot);
-    EXPECT_EQ(t.Depths(memory, spec), want) << start << " upstream=" << upstream
-                                            << " snapshot=" << snapshot << " depth=" << max_depth;
+    EXPECT_EQ(t.Depths(memory, spec), want)
+        << start << " upstream=" << upstream << " snapshot=" << snapshot << " depth=" << max_depth;
     StoredGraphView stored(*t.store_, snapshot);
     EXPECT_EQ(t.Depths(stored, spec), want) << start;
     // Effective classification and owner, both views, against the reference.
@@ -314,8 +256,8 @@ TEST_F(GraphCoreTest, ChainOneHundredThousandDeepWorksInBothViews) {
   absl::StatusOr<TraversalResult> up = Traverse(memory, spec);
   ASSERT_TRUE(up.ok()) << up.status();
   ASSERT_EQ(up->returned.size(), 2u * kDepth);  // Every run and every earlier version.
-  EXPECT_EQ(up->visits.at(up->returned.back()).depth, 2u * kDepth);
-  EXPECT_EQ(up->returned.back(), VersionId("d0"));
+  EXPECT_EQ(up->reached[up->returned.back()].depth, 2u * kDepth);
+  EXPECT_EQ(up->reached[up->returned.back()].id, VersionId("d0"));
   EXPECT_EQ(*memory.Effective(last), v1::CLASSIFICATION_RESTRICTED);
   // The same from RocksDB alone (slower: one scan per hop).
   StoredGraphView stored(*store_, next_index_);
@@ -324,14 +266,15 @@ TEST_F(GraphCoreTest, ChainOneHundredThousandDeepWorksInBothViews) {
   absl::StatusOr<TraversalResult> down = Traverse(stored, spec);
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(down->returned.size(), 2u * kDepth);
-  EXPECT_EQ(down->returned.back(), last);
+  EXPECT_EQ(down->reached[down->returned.back()].id, last);
   // Effective classification from RocksDB alone walks the chain once.
   EXPECT_EQ(*stored.Effective(last), v1::CLASSIFICATION_RESTRICTED);
 }
 
 TEST_F(GraphCoreTest, LimitsTruncateWithAReason) {
   std::vector<SyntheticRun> runs;
-  for (int i = 0; i < 50; ++i) runs.push_back({absl::StrCat("fan", i), {"hub"}, {absl::StrCat("o", i)}, {}});
+  for (int i = 0; i < 50; ++i)
+    runs.push_back({absl::StrCat("fan", i), {"hub"}, {absl::StrCat("o", i)}, {}});
   Append(runs);
   MemoryGraphView view(*index_, next_index_);
   TraversalSpec spec;

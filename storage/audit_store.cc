@@ -1,5 +1,8 @@
 #include "storage/audit_store.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/big_endian.h"
@@ -24,11 +27,32 @@ std::string PrincipalPrefix(absl::string_view principal) {
   return key;
 }
 
-std::string NodePrefix(uint64_t node) {
-  std::string key = "n";
-  AppendBigEndian<uint64_t>(key, node);
+// Node index entries cover 256 consecutive node IDs each (a bucket): one
+// key per record and bucket, its value a bitmap of the IDs named. Nodes of
+// one answer cluster in ID (a pipeline's nodes are created together), so a
+// record of 1,000 nodes is typically 30-150 keys rather than 1,000.
+constexpr int kBucketBits = 8;
+constexpr size_t kBitmapBytes = (size_t{1} << kBucketBits) / 8;
+
+std::string BucketPrefix(uint64_t node) {
+  std::string key = "b";
+  AppendBigEndian<uint64_t>(key, node >> kBucketBits);
   return key;
 }
+
+bool BitmapHas(absl::string_view bitmap, uint64_t node) {
+  const uint64_t bit = node & ((uint64_t{1} << kBucketBits) - 1);
+  return bitmap.size() == kBitmapBytes && (static_cast<uint8_t>(bitmap[bit / 8]) >> (bit % 8) & 1);
+}
+
+void BitmapSet(std::string& bitmap, uint64_t node) {
+  const uint64_t bit = node & ((uint64_t{1} << kBucketBits) - 1);
+  bitmap[bit / 8] = static_cast<char>(static_cast<uint8_t>(bitmap[bit / 8]) | (1u << (bit % 8)));
+}
+
+// Format 1's node index, one empty-valued key per node: 'n' ‖ node (8) ‖
+// record key (16). Converted at start (MigrateLegacyNodeIndex).
+constexpr absl::string_view kLegacyNodePrefix = "n";
 
 }  // namespace
 
@@ -56,8 +80,58 @@ void AuditStore::Put(WriteBatch& batch, absl::string_view record_key, absl::stri
 
 void AuditStore::PutNodeIndex(WriteBatch& batch, absl::string_view record_key,
                               absl::Span<const uint64_t> node_ids) const {
-  for (uint64_t node : node_ids) {
-    batch.PutBlind(Column::kAuditIndex, NodePrefix(node) + std::string(record_key), "");
+  std::vector<uint64_t> sorted(node_ids.begin(), node_ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size();) {
+    const uint64_t bucket = sorted[i] >> kBucketBits;
+    std::string bitmap(kBitmapBytes, '\0');
+    for (; i < sorted.size() && sorted[i] >> kBucketBits == bucket; ++i) BitmapSet(bitmap, sorted[i]);
+    batch.PutBlind(Column::kAuditIndex, BucketPrefix(bucket << kBucketBits) + std::string(record_key),
+                   bitmap);
+  }
+}
+
+absl::StatusOr<uint64_t> AuditStore::MigrateLegacyNodeIndex() const {
+  uint64_t migrated = 0;
+  while (true) {
+    // A slice of format-1 entries, merged into format-2 bitmaps (ORed with
+    // any already there, so a migration a crash cut short just resumes).
+    std::map<std::string, std::string> bitmaps;  // Format-2 key -> bitmap.
+    std::vector<std::string> legacy;
+    constexpr size_t kSlice = 100000;
+    absl::Status bad = absl::OkStatus();
+    RETURN_IF_ERROR(db_.Scan(Column::kAuditIndex, kLegacyNodePrefix, kLegacyNodePrefix,
+                             [&](absl::string_view k, absl::string_view) {
+                               if (k.size() != 1 + 8 + 16) {
+                                 bad = absl::DataLossError(absl::StrCat(
+                                     "audit_index: a format-1 node entry of ", k.size(),
+                                     " bytes, want 25"));
+                                 return false;
+                               }
+                               const uint64_t node = ReadBigEndian<uint64_t>(k.data() + 1);
+                               std::string key = BucketPrefix(node);
+                               key.append(k.data() + 9, 16);
+                               auto [it, inserted] = bitmaps.try_emplace(key);
+                               if (inserted) it->second.assign(kBitmapBytes, '\0');
+                               BitmapSet(it->second, node);
+                               legacy.emplace_back(k);
+                               return legacy.size() < kSlice;
+                             }));
+    RETURN_IF_ERROR(bad);
+    if (legacy.empty()) return migrated;
+    WriteBatch batch(db_);
+    for (auto& [key, bitmap] : bitmaps) {
+      absl::StatusOr<std::string> existing = db_.Get(Column::kAuditIndex, key);
+      if (existing.ok() && existing->size() == kBitmapBytes) {
+        for (size_t i = 0; i < kBitmapBytes; ++i) bitmap[i] |= (*existing)[i];
+      } else if (!existing.ok() && !absl::IsNotFound(existing.status())) {
+        return existing.status();
+      }
+      batch.Put(Column::kAuditIndex, key, bitmap);
+    }
+    for (const std::string& key : legacy) batch.Delete(Column::kAuditIndex, key);
+    RETURN_IF_ERROR(db_.Write(batch, /*sync=*/true));
+    migrated += legacy.size();
   }
 }
 
@@ -103,12 +177,14 @@ absl::Status AuditStore::Scan(
     });
   }
   // Walk an index; fetch each record (and check the other filter).
-  const std::string prefix = node_id != 0 ? NodePrefix(node_id) : PrincipalPrefix(principal);
+  const std::string prefix = node_id != 0 ? BucketPrefix(node_id) : PrincipalPrefix(principal);
   absl::Status status = absl::OkStatus();
   RETURN_IF_ERROR(db_.Scan(Column::kAuditIndex, prefix, prefix + start,
-                           [&](absl::string_view k, absl::string_view) {
+                           [&](absl::string_view k, absl::string_view bitmap) {
                              absl::string_view time_key = k.substr(prefix.size());
                              if (time_key.size() != 16 || !in_range(time_key)) return false;
+                             // Another node of the bucket.
+                             if (node_id != 0 && !BitmapHas(bitmap, node_id)) return true;
                              if (node_id != 0 && !principal.empty()) {
                                absl::StatusOr<std::string> ok = db_.Get(
                                    Column::kAuditIndex, PrincipalPrefix(principal) + std::string(time_key));

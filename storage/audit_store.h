@@ -3,7 +3,10 @@
 //   column       key                                              value
 //   audit        time µs (8) ‖ sequence (8)                       lineage.v1.AccessRecord
 //   audit_index  'p' ‖ principal ‖ 0x00 ‖ time (8) ‖ sequence (8)  empty
-//   audit_index  'n' ‖ node ID (8) ‖ time (8) ‖ sequence (8)       empty
+//   audit_index  'b' ‖ node ID >> 8 (8) ‖ time (8) ‖ sequence (8)  bitmap (32): the
+//                record's nodes among IDs bucket*256 .. bucket*256+255
+//   (format 1 had 'n' ‖ node ID (8) ‖ time (8) ‖ sequence (8), empty;
+//   MigrateLegacyNodeIndex converts it)
 //   meta         "audit_next_sequence"                            next sequence (8)
 //   meta         "audit_index_pending"                            record keys (16 each)
 //
@@ -41,6 +44,10 @@ class AuditStore {
   void PutNodeIndex(WriteBatch& batch, absl::string_view record_key,
                     absl::Span<const uint64_t> node_ids) const;
   void PutNextSequence(WriteBatch& batch, uint64_t next) const;
+  // Rewrites format-1 node index entries (one key per node) as format-2
+  // bitmaps, in synced batches; safe to rerun after a crash. Returns how
+  // many entries it converted (0 when there were none).
+  absl::StatusOr<uint64_t> MigrateLegacyNodeIndex() const;
 
   // The records whose node index entries may not be written yet: set in a
   // record's own batch, cleared in the batch that writes its entries, read

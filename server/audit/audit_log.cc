@@ -27,6 +27,11 @@ void AuditLog::Record(v1::AccessRecord record, Done done) {
 
 absl::Status AuditLog::Load() {
   ASSIGN_OR_RETURN(next_sequence_, store_.ReadNextSequence());
+  // Data directories from before the node index was bucketed.
+  ASSIGN_OR_RETURN(const uint64_t migrated, store_.MigrateLegacyNodeIndex());
+  if (migrated > 0) {
+    LOG_INFO("access log: converted ", migrated, " node index entries to the bucketed format");
+  }
   // Records whose node index entries a crash kept from being written (they
   // follow their records in a later, unsynced batch): write them now.
   ASSIGN_OR_RETURN(std::vector<std::string> pending, store_.ReadPendingIndex());

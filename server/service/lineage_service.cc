@@ -41,11 +41,10 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
     });
   }
 
+  // After every page but the last (which goes with the status).
   void OnWriteDone(bool ok) override {
     if (!ok) {
       End(absl::CancelledError("the client stopped reading"));
-    } else if (page_->done()) {
-      End(absl::OkStatus());
     } else {
       pool_.Schedule([this] { Produce(); });
     }
@@ -70,7 +69,8 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
       recorded_ = true;  // Before Record: its callback may finish the call at once.
       edge_.Record(std::move(record_), absl::OkStatus(), [this](absl::Status recorded) {
         if (recorded.ok()) {
-          this->StartWrite(page_);
+          // The last page and the status in one write: no second round.
+          this->StartWriteAndFinish(page_, grpc::WriteOptions(), grpc::Status::OK);
         } else {
           this->Finish(ToGrpcStatus(recorded));
         }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "common/big_endian.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
 #include "storage/audit_store.h"
@@ -114,6 +115,66 @@ TEST_F(AuditLogTest, AStartWritesTheNodeEntriesACrashKeptFromBeingWritten) {
   AuditLog after(*db_, clock_);
   EXPECT_EQ(SequencesNaming(after, 12), (std::vector<uint64_t>{0, 1}));
   EXPECT_EQ(SequencesNaming(after, 13), (std::vector<uint64_t>{1, 2}));
+}
+
+// Index keys of `prefix` (one letter) in audit_index.
+size_t IndexKeys(Database& db, absl::string_view prefix) {
+  size_t n = 0;
+  EXPECT_TRUE(db.Scan(Column::kAuditIndex, prefix, prefix, [&](absl::string_view, absl::string_view) {
+    ++n;
+    return true;
+  }).ok());
+  return n;
+}
+
+TEST_F(AuditLogTest, NodesSharingABucketAreToldApart) {
+  AuditLog log(*db_, clock_);
+  // 255 and 256 straddle a bucket boundary; 300 and 301 share one.
+  ASSERT_TRUE(RecordAndWait(log, Named({300, 255})).ok());   // 0
+  ASSERT_TRUE(RecordAndWait(log, Named({301, 256})).ok());   // 1
+  std::vector<uint64_t> many;  // 1,000 nodes in 4 buckets: 4 keys.
+  for (uint64_t n = 1024; n < 2024; ++n) many.push_back(n);
+  ASSERT_TRUE(RecordAndWait(log, Named(many)).ok());          // 2
+  EXPECT_EQ(SequencesNaming(log, 300), std::vector<uint64_t>{0});
+  EXPECT_EQ(SequencesNaming(log, 301), std::vector<uint64_t>{1});
+  EXPECT_EQ(SequencesNaming(log, 255), std::vector<uint64_t>{0});
+  EXPECT_EQ(SequencesNaming(log, 256), std::vector<uint64_t>{1});
+  EXPECT_TRUE(SequencesNaming(log, 302).empty());
+  EXPECT_EQ(SequencesNaming(log, 1024), std::vector<uint64_t>{2});
+  EXPECT_EQ(SequencesNaming(log, 2023), std::vector<uint64_t>{2});
+  EXPECT_TRUE(SequencesNaming(log, 2024).empty());
+  EXPECT_EQ(IndexKeys(*db_, "b"), 2u + 1u + 4u);  // 301 and 256 share bucket 1.
+}
+
+TEST_F(AuditLogTest, AStartConvertsFormatOneNodeEntries) {
+  // Format 1 wrote one empty key per node: 'n' || node || record key. Record
+  // 0 named 7 and 9; record 1 named 9, and a migration a crash cut short
+  // already moved its node 8 into a bucketed entry.
+  AuditStore store(*db_);
+  const std::string first = AuditStore::RecordKey(1700000000000000, 0);
+  const std::string second = AuditStore::RecordKey(1700000000000000, 1);
+  {
+    WriteBatch batch(*db_);
+    v1::AccessRecord a = Named({7, 9});
+    a.set_sequence(0);
+    v1::AccessRecord b = Named({8, 9});
+    b.set_sequence(1);
+    store.Put(batch, first, a.principal(), a.SerializeAsString());
+    store.Put(batch, second, b.principal(), b.SerializeAsString());
+    store.PutNextSequence(batch, 2);
+    for (const auto& [node, key] : std::vector<std::pair<uint64_t, std::string>>{
+             {7, first}, {9, first}, {9, second}}) {
+      batch.Put(Column::kAuditIndex, "n" + BigEndian64(node) + key, "");
+    }
+    store.PutNodeIndex(batch, second, std::vector<uint64_t>{8});
+    ASSERT_TRUE(db_->Write(batch, /*sync=*/true).ok());
+  }
+  AuditLog log(*db_, clock_);
+  EXPECT_EQ(SequencesNaming(log, 7), std::vector<uint64_t>{0});
+  EXPECT_EQ(SequencesNaming(log, 8), std::vector<uint64_t>{1});
+  EXPECT_EQ(SequencesNaming(log, 9), (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(IndexKeys(*db_, "n"), 0u);
+  EXPECT_EQ(IndexKeys(*db_, "b"), 2u);
 }
 
 }  // namespace

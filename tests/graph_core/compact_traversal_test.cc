@@ -17,7 +17,7 @@
 #include "server/graph/graph_view.h"
 #include "server/graph/traversal.h"
 #include "storage/database.h"
-#include "tests/graph_core/synthetic_runs.h"
+#include "tests/graph_core/graph_fixture.h"
 #include "tests/testing/temp_dir.h"
 
 namespace lineage {
@@ -27,40 +27,10 @@ using ::lineage::testing::PlanOf;
 using ::lineage::testing::RandomRuns;
 using ::lineage::testing::SyntheticRun;
 
-class CompactTraversalTest : public ::testing::Test {
+class CompactTraversalTest : public lineage::testing::GraphFixture {
  protected:
-  void SetUp() override {
-    db_ = *Database::Open({.path = dir_.path(), .block_cache_bytes = 16 << 20});
-    store_ = std::make_unique<GraphStore>(*db_);
-    // Rebuilt only when a test says so.
-    index_ = *GraphIndex::Load(*store_, {.refresh_compact = false});
-    indexer_ =
-        std::make_unique<GraphIndexer>(*store_, [this](const GraphDelta& d) { index_->Apply(d); });
-  }
-
-  // Appends `plans` as log entries next_index_.., `per_group` per commit.
-  void Append(const std::vector<EventPlan>& plans, size_t per_group) {
-    for (size_t begin = 0; begin < plans.size(); begin += per_group) {
-      WriteBatch batch(*db_);
-      for (size_t i = begin; i < std::min(plans.size(), begin + per_group); ++i) {
-        ASSERT_TRUE(indexer_->IndexPlan(plans[i], next_index_, next_index_, batch).ok());
-        ++next_index_;
-      }
-      indexer_->FinishGroup(batch);
-      ASSERT_TRUE(db_->Write(batch, false).ok());
-      indexer_->OnCommitted();   // Applies the group to the index.
-      published_ = next_index_;  // As the log writer publishes a checkpoint.
-    }
-  }
-  void AppendRuns(const std::vector<SyntheticRun>& runs, size_t per_group) {
-    std::vector<EventPlan> plans;
-    for (const SyntheticRun& r : runs) plans.push_back(PlanOf(r, plans.size()));
-    Append(plans, per_group);
-  }
-  uint64_t Id(const std::string& key) { return *store_->FindNode(*db_, key); }
-  uint64_t VersionId(const std::string& name) {
-    return Id(VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1"));
-  }
+  // Rebuilt only when a test says so.
+  GraphIndex::Options IndexOptions() const override { return {.refresh_compact = false}; }
 
   // Runs `spec` over the in-memory index at `snapshot` (asserting whether
   // the compact traversal took it) and over RocksDB alone, and compares.
@@ -134,14 +104,6 @@ class CompactTraversalTest : public ::testing::Test {
     return ids;
   }
 
-  lineage::testing::TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GraphStore> store_;
-  std::unique_ptr<GraphIndex> index_;
-  std::unique_ptr<GraphIndexer> indexer_;
-  uint64_t next_index_ = 0;             // The appending thread's.
-  std::atomic<uint64_t> published_{0};  // Every entry below it is applied.
-
   void CheckRandomGraph(bool cycles);
 };
 
@@ -159,9 +121,7 @@ void CompactTraversalTest::CheckRandomGraph(bool cycles) {
   AppendRuns({runs.begin(), runs.begin() + 300}, 23);
   index_->RebuildCompact();
   const uint64_t built_at = next_index_;
-  std::vector<EventPlan> later;
-  for (size_t i = 300; i < runs.size(); ++i) later.push_back(PlanOf(runs[i], i));
-  Append(later, 23);
+  AppendRuns({runs.begin() + 300, runs.end()}, 23);
   const GraphIndex::CompactStats stats = index_->compact_stats();
   EXPECT_EQ(stats.size, built_at);
   EXPECT_GT(stats.dirty, 0u);  // Old versions read by later runs.
@@ -292,9 +252,7 @@ TEST_F(CompactTraversalTest, RebuildsWhileAppendingMissNothing) {
   index_->RebuildCompact();
   std::atomic<bool> done{false};
   std::thread appender([&] {
-    std::vector<EventPlan> plans;
-    for (size_t i = 100; i < runs.size(); ++i) plans.push_back(PlanOf(runs[i], i));
-    Append(plans, 5);
+    AppendRuns({runs.begin() + 100, runs.end()}, 5);
     done = true;
   });
   int rebuilds = 0, queries = 0, compact_answers = 0;

@@ -29,8 +29,10 @@ bool HasEdge(const EventPlan& plan, v1::NodeKind from, v1::EdgeKind kind, v1::No
 TEST(EventPlanTest, RunEventAssertsJobRunInputsOutputsAndDatasets) {
   const EventPlan plan = PlanEvent(MakeRunEvent("acme", "p1"), 7);
   EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_JOB, v1::EDGE_KIND_EXECUTES, v1::NODE_KIND_RUN));
-  EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_DATASET_VERSION, v1::EDGE_KIND_INPUT_TO, v1::NODE_KIND_RUN));
-  EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_RUN, v1::EDGE_KIND_PRODUCED, v1::NODE_KIND_DATASET_VERSION));
+  EXPECT_TRUE(
+      HasEdge(plan, v1::NODE_KIND_DATASET_VERSION, v1::EDGE_KIND_INPUT_TO, v1::NODE_KIND_RUN));
+  EXPECT_TRUE(
+      HasEdge(plan, v1::NODE_KIND_RUN, v1::EDGE_KIND_PRODUCED, v1::NODE_KIND_DATASET_VERSION));
   EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_DATASET, v1::EDGE_KIND_HAS_VERSION,
                       v1::NODE_KIND_DATASET_VERSION));
   const NodeMention* run = Find(plan, v1::NODE_KIND_RUN);
@@ -63,7 +65,8 @@ TEST(EventPlanTest, VersionsAreIdentifiedByDigestElseByName) {
 }
 
 TEST(EventPlanTest, KeysOfDifferentKindsNeverCollide) {
-  EXPECT_NE(NamedNodeKey(v1::NODE_KIND_DATASET, "a", "b"), NamedNodeKey(v1::NODE_KIND_JOB, "a", "b"));
+  EXPECT_NE(NamedNodeKey(v1::NODE_KIND_DATASET, "a", "b"),
+            NamedNodeKey(v1::NODE_KIND_JOB, "a", "b"));
   EXPECT_NE(NamedNodeKey(v1::NODE_KIND_DATASET, "a", "bc"),
             NamedNodeKey(v1::NODE_KIND_DATASET, "ab", "c"));
   EXPECT_NE(VersionKeyByName(v1::NODE_KIND_MODEL_VERSION, "a", "b", "1"),
@@ -82,15 +85,15 @@ TEST(EventPlanTest, DeploymentServesTheModelVersion) {
   d->mutable_model()->set_name("fraud");
   d->mutable_model()->set_version("17");
   const EventPlan plan = PlanEvent(e, 99);
-  EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_MODEL_VERSION, v1::EDGE_KIND_SERVES,
-                      v1::NODE_KIND_DEPLOYMENT));
-  EXPECT_TRUE(HasEdge(plan, v1::NODE_KIND_MODEL, v1::EDGE_KIND_HAS_VERSION,
-                      v1::NODE_KIND_MODEL_VERSION));
+  EXPECT_TRUE(
+      HasEdge(plan, v1::NODE_KIND_MODEL_VERSION, v1::EDGE_KIND_SERVES, v1::NODE_KIND_DEPLOYMENT));
+  EXPECT_TRUE(
+      HasEdge(plan, v1::NODE_KIND_MODEL, v1::EDGE_KIND_HAS_VERSION, v1::NODE_KIND_MODEL_VERSION));
   EXPECT_EQ(plan.event_time_micros, 99);  // No event_time: the integration time stands in.
   const NodeMention* deployment = Find(plan, v1::NODE_KIND_DEPLOYMENT);
   ASSERT_NE(deployment, nullptr);
-  EXPECT_THAT(deployment->properties,
-              ::testing::Contains(std::make_pair(std::string("environment"), std::string("production"))));
+  EXPECT_THAT(deployment->properties, ::testing::Contains(std::make_pair(
+                                          std::string("environment"), std::string("production"))));
 }
 
 }  // namespace

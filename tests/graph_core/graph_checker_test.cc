@@ -26,7 +26,8 @@ class GraphCheckerTest : public ::testing::Test {
       v1::LineageEvent e = MakeRunEvent("acme", absl::StrCat("g", i));
       // Chain the runs: each reads the previous one's output.
       if (i > 0) {
-        *e.mutable_inputs(0)->mutable_dataset() = MakeRunEvent("acme", absl::StrCat("g", i - 1)).outputs(0).dataset();
+        *e.mutable_inputs(0)->mutable_dataset() =
+            MakeRunEvent("acme", absl::StrCat("g", i - 1)).outputs(0).dataset();
       }
       batch.push_back(signer->Sign(e));
     }
@@ -72,10 +73,13 @@ TEST_F(GraphCheckerTest, ADeletedEdgeIsNamed) {
   {
     auto db = Database::Open({.path = harness_.data_dir()});
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Scan(Column::kGraphOut, "", "", [&](absl::string_view k, absl::string_view) {
-      key = std::string(k);
-      return false;
-    }).ok());
+    ASSERT_TRUE((*db)
+                    ->Scan(Column::kGraphOut, "", "",
+                           [&](absl::string_view k, absl::string_view) {
+                             key = std::string(k);
+                             return false;
+                           })
+                    .ok());
   }
   ASSERT_FALSE(key.empty());
   Damage(Column::kGraphOut, key, "");
@@ -87,7 +91,8 @@ TEST_F(GraphCheckerTest, ADeletedEdgeIsNamed) {
 }
 
 TEST_F(GraphCheckerTest, AForgedEdgeAndAChangedRecordAreNamed) {
-  Damage(Column::kGraphOut, graph_schema::EdgeKey(3, v1::EDGE_KIND_PRODUCED, 1), std::string(8, '\0'));
+  Damage(Column::kGraphOut, graph_schema::EdgeKey(3, v1::EDGE_KIND_PRODUCED, 1),
+         std::string(8, '\0'));
   Damage(Column::kGraphNodes, graph_schema::NodeIdKey(2), "garbage");
   const IntegrityReport report = Check();
   std::vector<std::string> columns;

@@ -33,8 +33,9 @@ EventPlan RunPlan(const std::string& run, const std::string& input, const std::s
   plan.nodes[r].run_id = run;
   const size_t in = add(v1::NODE_KIND_DATASET_VERSION,
                         VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", input, "1"), input);
-  const size_t out = add(v1::NODE_KIND_DATASET_VERSION,
-                         VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", output, "1"), output);
+  const size_t out =
+      add(v1::NODE_KIND_DATASET_VERSION,
+          VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", output, "1"), output);
   plan.edges.push_back({in, v1::EDGE_KIND_INPUT_TO, r});
   plan.edges.push_back({r, v1::EDGE_KIND_PRODUCED, out});
   if (twice) plan.edges.push_back({r, v1::EDGE_KIND_PRODUCED, out});
@@ -63,9 +64,8 @@ class GraphIndexerTest : public ::testing::Test {
   void SetUp() override {
     db_ = *Database::Open({.path = dir_.path(), .block_cache_bytes = 8 << 20});
     store_ = std::make_unique<GraphStore>(*db_);
-    indexer_ = std::make_unique<GraphIndexer>(*store_, [this](const GraphDelta& d) {
-      published_edges_ += d.edges.size();
-    });
+    indexer_ = std::make_unique<GraphIndexer>(
+        *store_, [this](const GraphDelta& d) { published_edges_ += d.edges.size(); });
   }
 
   // Indexes `plans` as one group at log indexes next_index_.., commits it.
@@ -83,22 +83,26 @@ class GraphIndexerTest : public ::testing::Test {
   uint64_t Id(const std::string& run) { return *store_->FindNode(*db_, RunKey("ns", run)); }
   // Dataset version `name`'s stored owner history: "owner@index ...".
   std::string Owners(const std::string& name) {
-    const uint64_t id = *store_->FindNode(
-        *db_, VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1"));
+    const uint64_t id =
+        *store_->FindNode(*db_, VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1"));
     storage::GraphNodeRecord record;
     EXPECT_TRUE(record.ParseFromString(*store_->ReadNode(*db_, id)));
     std::string out;
     for (const storage::PropertyChange& c : record.changes()) {
-      if (c.key() == kOwnerProperty) absl::StrAppend(&out, c.value().value(), "@", c.log_index(), " ");
+      if (c.key() == kOwnerProperty)
+        absl::StrAppend(&out, c.value().value(), "@", c.log_index(), " ");
     }
     return out;
   }
   uint64_t OutEdges(uint64_t id) {
     uint64_t n = 0;
-    EXPECT_TRUE(store_->ScanEdges(*db_, id, /*outgoing=*/true, [&](const StoredEdge&) {
-      ++n;
-      return true;
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->ScanEdges(*db_, id, /*outgoing=*/true,
+                                [&](const StoredEdge&) {
+                                  ++n;
+                                  return true;
+                                })
+                    .ok());
     return n;
   }
 
@@ -153,10 +157,13 @@ TEST_F(GraphIndexerTest, EdgesAreRecordedOnceWhetherTheirNodesAreNewOrNot) {
   EXPECT_EQ(*store_->ReadEdgeCount(*db_), 2u);
   EXPECT_EQ(published_edges_, 2u);
   // The first assertion's log index stays.
-  ASSERT_TRUE(store_->ScanEdges(*db_, Id("a"), true, [&](const StoredEdge& e) {
-    EXPECT_EQ(e.log_index, 0u);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanEdges(*db_, Id("a"), true,
+                              [&](const StoredEdge& e) {
+                                EXPECT_EQ(e.log_index, 0u);
+                                return true;
+                              })
+                  .ok());
 }
 
 TEST_F(GraphIndexerTest, CachedRecordsFollowCommitsAndForgetAbortedChanges) {
@@ -165,7 +172,8 @@ TEST_F(GraphIndexerTest, CachedRecordsFollowCommitsAndForgetAbortedChanges) {
   // A change in a group that aborts never reaches the store or the cache.
   {
     WriteBatch batch(*db_);
-    ASSERT_TRUE(indexer_->IndexPlan(OwnerPlan("e1", "raw", "mallory", 20), next_index_, 0, batch).ok());
+    ASSERT_TRUE(
+        indexer_->IndexPlan(OwnerPlan("e1", "raw", "mallory", 20), next_index_, 0, batch).ok());
     indexer_->OnAborted();
   }
   EXPECT_EQ(Owners("raw"), "alice@0 ");
@@ -193,9 +201,8 @@ EventPlan VersionPlan(const std::string& event_id, const std::string& name,
   n.version = "1";
   n.digest = digest;
   n.is_version = true;
-  n.natural_key = digest.empty()
-                      ? VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1")
-                      : VersionKeyByDigest(v1::NODE_KIND_DATASET_VERSION, digest);
+  n.natural_key = digest.empty() ? VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1")
+                                 : VersionKeyByDigest(v1::NODE_KIND_DATASET_VERSION, digest);
   plan.nodes.push_back(std::move(n));
   return plan;
 }
@@ -203,11 +210,13 @@ EventPlan VersionPlan(const std::string& event_id, const std::string& name,
 TEST_F(GraphIndexerTest, KnownNameEntriesFollowCommitsAndForgetAbortedOnes) {
   auto named = [&](const std::string& name) {
     std::vector<uint64_t> ids;
-    EXPECT_TRUE(store_->ScanNames(*db_, v1::NODE_KIND_DATASET_VERSION, "ns", name, "1",
-                                  [&](uint64_t id, uint64_t) {
-                                    ids.push_back(id);
-                                    return true;
-                                  }).ok());
+    EXPECT_TRUE(store_
+                    ->ScanNames(*db_, v1::NODE_KIND_DATASET_VERSION, "ns", name, "1",
+                                [&](uint64_t id, uint64_t) {
+                                  ids.push_back(id);
+                                  return true;
+                                })
+                    .ok());
     return ids;
   };
   // An aborted group files node 1 under tbl@1 ...

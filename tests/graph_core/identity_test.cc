@@ -43,7 +43,8 @@ class VersionIdentityTest : public ::testing::Test {
   void Send(const v1::LineageEvent& e) {
     auto r = harness_.client().AppendEvents({signer_->Sign(e)});
     ASSERT_TRUE(r.ok());
-    ASSERT_EQ(r->receipts(0).status(), v1::RECEIPT_STATUS_ACCEPTED) << r->receipts(0).error_message();
+    ASSERT_EQ(r->receipts(0).status(), v1::RECEIPT_STATUS_ACCEPTED)
+        << r->receipts(0).error_message();
   }
   // Run IDs downstream of a dataset version given by digest.
   std::set<std::string> RunsDownstream(const std::string& digest) {

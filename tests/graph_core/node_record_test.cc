@@ -78,7 +78,8 @@ TEST(NodeRecordTest, HistoryGivesThePrefixReplayAtEverySize) {
     std::vector<Assertion> as;
     for (int i = 0; i < 12; ++i) {
       as.push_back({owner(rng) == 0 ? "" : "o" + std::to_string(owner(rng)), time(rng),
-                    "e" + std::to_string(i), false, "", static_cast<v1::Classification>(tier(rng))});
+                    "e" + std::to_string(i), false, "",
+                    static_cast<v1::Classification>(tier(rng))});
     }
     const storage::GraphNodeRecord full = ApplyAll(as);
     for (size_t size = 1; size <= as.size(); ++size) {

@@ -14,7 +14,7 @@
 #include "server/graph/graph_indexer.h"
 #include "server/graph/graph_view.h"
 #include "storage/database.h"
-#include "tests/graph_core/synthetic_runs.h"
+#include "tests/graph_core/graph_fixture.h"
 #include "tests/testing/temp_dir.h"
 
 namespace lineage {
@@ -24,37 +24,8 @@ using ::lineage::testing::PlanOf;
 using ::lineage::testing::RandomRuns;
 using ::lineage::testing::SyntheticRun;
 
-class GraphCoreTest : public ::testing::Test {
+class GraphCoreTest : public lineage::testing::GraphFixture {
  public:  // CheckAgainstReference drives the fixture.
-  void SetUp() override {
-    db_ = *Database::Open({.path = dir_.path(), .block_cache_bytes = 16 << 20});
-    store_ = std::make_unique<GraphStore>(*db_);
-    index_ = *GraphIndex::Load(*store_);
-    indexer_ =
-        std::make_unique<GraphIndexer>(*store_, [this](const GraphDelta& d) { index_->Apply(d); });
-  }
-
-  // Appends runs as log entries 0.., `per_group` per commit.
-  void Append(const std::vector<SyntheticRun>& runs, size_t per_group = 500) {
-    for (size_t begin = 0; begin < runs.size(); begin += per_group) {
-      WriteBatch batch(*db_);
-      for (size_t i = begin; i < std::min(runs.size(), begin + per_group); ++i) {
-        ASSERT_TRUE(
-            indexer_->IndexPlan(PlanOf(runs[i], next_index_), next_index_, next_index_, batch)
-                .ok());
-        ++next_index_;
-      }
-      indexer_->FinishGroup(batch);
-      ASSERT_TRUE(db_->Write(batch, false).ok());
-      indexer_->OnCommitted();
-    }
-  }
-
-  uint64_t Id(const std::string& key) { return *store_->FindNode(*db_, key); }
-  uint64_t VersionId(const std::string& name) {
-    return Id(VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", name, "1"));
-  }
-
   // Node ID -> (node ID, depth) for a traversal through `view`.
   std::map<uint64_t, uint32_t> Depths(GraphView& view, const TraversalSpec& spec) {
     absl::StatusOr<TraversalResult> result = Traverse(view, spec);
@@ -63,13 +34,6 @@ class GraphCoreTest : public ::testing::Test {
     for (uint32_t i : result->returned) out[result->reached[i].id] = result->reached[i].depth;
     return out;
   }
-
-  lineage::testing::TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GraphStore> store_;
-  std::unique_ptr<GraphIndex> index_;
-  std::unique_ptr<GraphIndexer> indexer_;
-  uint64_t next_index_ = 0;
 };
 
 // The reference: the same runs as an adjacency map over names, plain BFS.
@@ -200,21 +164,21 @@ void CheckAgainstReference(GraphCoreTest& t, const std::vector<SyntheticRun>& ru
 TEST_F(GraphCoreTest, RandomDagsMatchTheReferenceInBothViews) {
   std::mt19937 rng(1234);
   const std::vector<SyntheticRun> runs = RandomRuns(rng, 400, /*cycles=*/false);
-  Append(runs, 37);
+  AppendRuns(runs, 37);
   CheckAgainstReference(*this, runs, rng);
 }
 
 TEST_F(GraphCoreTest, GraphsWithCyclesTerminateAndMatchTheReference) {
   std::mt19937 rng(99);
   const std::vector<SyntheticRun> runs = RandomRuns(rng, 400, /*cycles=*/true);
-  Append(runs, 50);
+  AppendRuns(runs, 50);
   CheckAgainstReference(*this, runs, rng);
 }
 
 TEST_F(GraphCoreTest, ReloadedIndexEqualsTheIncrementalOne) {
   std::mt19937 rng(5);
   const std::vector<SyntheticRun> runs = RandomRuns(rng, 300, /*cycles=*/true);
-  Append(runs, 20);
+  AppendRuns(runs, 20);
   std::unique_ptr<GraphIndex> reloaded = *GraphIndex::Load(*store_);
   GraphIndex::ReadLock a(*index_);
   GraphIndex::ReadLock b(*reloaded);
@@ -246,7 +210,7 @@ TEST_F(GraphCoreTest, ChainOneHundredThousandDeepWorksInBothViews) {
     runs.push_back({absl::StrCat("c", i), {absl::StrCat("d", i)}, {absl::StrCat("d", i + 1)}, {}});
   }
   runs[0].input_tier = v1::CLASSIFICATION_RESTRICTED;
-  Append(runs, 5000);
+  AppendRuns(runs, 5000);
   const uint64_t last = VersionId(absl::StrCat("d", kDepth));
   TraversalSpec spec;
   spec.start = {last};
@@ -275,7 +239,7 @@ TEST_F(GraphCoreTest, LimitsTruncateWithAReason) {
   std::vector<SyntheticRun> runs;
   for (int i = 0; i < 50; ++i)
     runs.push_back({absl::StrCat("fan", i), {"hub"}, {absl::StrCat("o", i)}, {}});
-  Append(runs);
+  AppendRuns(runs);
   MemoryGraphView view(*index_, next_index_);
   TraversalSpec spec;
   spec.start = {VersionId("hub")};

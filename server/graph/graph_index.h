@@ -17,7 +17,7 @@
 // of the edges as of some recent tree size, with the nodes that gained
 // edges since marked dirty. It is rebuilt on a background thread of its own
 // (at a lower CPU priority than the log writer) once the edges added since
-// exceed an eighth of it.
+// exceed a quarter of it (and 65,536).
 //
 // Thread-safety: Apply() takes the lock exclusively; ReadLock holders may
 // read concurrently. Long readers should Yield() now and then so Apply is

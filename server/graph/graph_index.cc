@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "lineage/storage/graph_record.pb.h"
 #include "server/graph/event_plan.h"
@@ -130,7 +131,9 @@ void GraphIndex::EdgeRaises(uint64_t from, uint8_t kind, uint64_t to, uint64_t l
 }
 
 void GraphIndex::Apply(const GraphDelta& delta) {
+  apply_waiting_.fetch_add(1, std::memory_order_acq_rel);
   absl::MutexLock lock(&mu_);
+  apply_waiting_.fetch_sub(1, std::memory_order_acq_rel);
   for (const GraphDelta::Item& item : delta.order) {
     switch (item.type) {
       case GraphDelta::Item::Type::kNode: {
@@ -207,7 +210,10 @@ std::unique_ptr<CompactAdjacency> GraphIndex::BuildCompact(uint64_t size, uint64
       }
       if (later) builder.MarkLastDirty();
     }
-    if (yield_lock) mu_.ReaderUnlock();
+    if (yield_lock) {
+      mu_.ReaderUnlock();
+      LetApplyIn();
+    }
   }
   return builder.Finish();
 }
@@ -221,6 +227,7 @@ void GraphIndex::InstallCompact(std::unique_ptr<CompactAdjacency> compact) {
 
 void GraphIndex::RebuildCompact() {
   absl::MutexLock serial(&rebuild_mu_);
+  const absl::Time start = absl::Now();
   uint64_t size, nodes;
   {
     absl::MutexLock lock(&mu_);
@@ -230,13 +237,22 @@ void GraphIndex::RebuildCompact() {
     compact_pending_.clear();
   }
   std::unique_ptr<CompactAdjacency> compact = BuildCompact(size, nodes, /*yield_lock=*/true);
+  std::shared_ptr<const CompactAdjacency> old;  // Freed after the lock is released.
   absl::MutexLock lock(&mu_);
+  old = compact_const_;
   if (compact != nullptr) {
     for (uint64_t id : compact_pending_) compact->MarkDirty(id);
   }
   compact_building_ = false;
+  const size_t pending = compact_pending_.size();
   compact_pending_.clear();
   compact_pending_.shrink_to_fit();
+  if (compact != nullptr) {
+    LOG_INFO("lineage graph: compact adjacency rebuilt at tree size ", size, " (", nodes,
+             " nodes, ", compact->edge_count(), " edges, ", compact->bytes() >> 20, " MiB) in ",
+             absl::ToInt64Milliseconds(absl::Now() - start), " ms; ", pending / 2,
+             " edges applied meanwhile");
+  }
   InstallCompact(std::move(compact));
 }
 

@@ -209,8 +209,12 @@ class GraphIndex {
   // again: waits until an Apply that was waiting for the lock has it. (The
   // mutex alone lets a reader that relocks at once go first, again and
   // again: a rebuild held the writer up for its whole 85 ms.)
+  // Bounded: if the Apply is held up by another reader instead, this one
+  // stops waiting after a few thousand yields.
   void LetApplyIn() const {
-    while (apply_waiting_.load(std::memory_order_acquire) > 0) std::this_thread::yield();
+    for (int i = 0; i < 4096 && apply_waiting_.load(std::memory_order_acquire) > 0; ++i) {
+      std::this_thread::yield();
+    }
   }
   void InstallCompact(std::unique_ptr<CompactAdjacency> compact) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Schedules a rebuild if the compact adjacency is stale and none runs.

@@ -146,6 +146,11 @@ class GraphIndex {
     const Node* address(uint64_t id) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       return id < index_.nodes_.size() ? &index_.nodes_[id] : nullptr;
     }
+    // Where node `id`'s owner history would be (for prefetching); null if
+    // no node at or past `id` has an owner.
+    const void* owner_address(uint64_t id) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return id < index_.owners_.size() ? &index_.owners_[id] : nullptr;
+    }
     const std::string& namespace_name(uint32_t ns) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
       return index_.namespaces_[ns];
     }

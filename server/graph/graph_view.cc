@@ -63,9 +63,9 @@ absl::StatusOr<std::string> MemoryGraphView::Namespace(uint64_t id) {
   return lock_.namespace_name(n->ns);
 }
 
-absl::StatusOr<std::string> MemoryGraphView::Owner(uint64_t id) {
+absl::StatusOr<absl::string_view> MemoryGraphView::Owner(uint64_t id) {
   if (lock_.node(id) == nullptr) return NoSuchNode(id);
-  return lock_.owner_at(id, snapshot());
+  return absl::string_view(lock_.owner_at(id, snapshot()));
 }
 
 absl::Status MemoryGraphView::ForEachEdge(
@@ -229,11 +229,12 @@ absl::StatusOr<std::string> StoredGraphView::Namespace(uint64_t id) {
   return c->ns;
 }
 
-absl::StatusOr<std::string> StoredGraphView::Owner(uint64_t id) {
+absl::StatusOr<absl::string_view> StoredGraphView::Owner(uint64_t id) {
   // Read again rather than kept by Load: only deletion impact asks, and
   // traversals over RocksDB load every node they expand.
   ASSIGN_OR_RETURN(storage::GraphNodeRecord record, ReadRecord(id));
-  return PropertyAt(record, kOwnerProperty, snapshot());
+  owner_ = PropertyAt(record, kOwnerProperty, snapshot());
+  return absl::string_view(owner_);
 }
 
 absl::Status StoredGraphView::ForEachEdge(

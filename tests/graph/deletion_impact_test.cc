@@ -1,5 +1,7 @@
 // DeletionImpact and Trace on the hand-built pipeline of
 // tests/graph/audit_pipeline.h, against sets and paths worked out by hand.
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "crypto/checkpoint.h"
 #include "gmock/gmock.h"
@@ -118,6 +120,37 @@ TEST_P(AuditPipelineTest, SubjectTokenImpactsEverythingDerivedWithWitnessAndOwne
       ledger_.harness().verifier().VerifyCheckpoint(impact.first_checkpoint);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
   EXPECT_EQ(checkpoint->size, p_.events.size() + 1);
+}
+
+TEST_P(AuditPipelineTest, ColumnsNameEachOwnerOnceAPageAndEveryNodeItsOwn) {
+  v1::DeletionImpactRequest request;
+  request.add_subject_tokens(p_.token_a);
+  request.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+  request.set_page_size(100);  // One page: its table holds every owner.
+  absl::StatusOr<std::vector<v1::DeletionImpactResponse>> pages =
+      ledger_.graph().DeletionImpactPages(request);
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  ASSERT_EQ(pages->size(), 1u);
+  const v1::ImpactColumns& columns = pages->front().impacted();
+  // Five owners and "" (runs and deployments), each once.
+  EXPECT_THAT(columns.owner_names(),
+              UnorderedElementsAre("etl-team", "archive-team", "feature-team", "eval-team",
+                                   "ml-team", ""));
+  ASSERT_EQ(columns.owner_indexes_size(), columns.nodes().node_ids_size());
+  std::map<std::string, std::string> owner_of;
+  for (int i = 0; i < columns.owner_indexes_size(); ++i) {
+    ASSERT_LT(columns.owner_indexes(i), static_cast<uint32_t>(columns.owner_names_size()));
+    owner_of[ledger_.KeyOf(columns.nodes().node_ids(i))] =
+        columns.owner_names(static_cast<int>(columns.owner_indexes(i)));
+  }
+  EXPECT_EQ(owner_of[p_.c1], "etl-team");
+  EXPECT_EQ(owner_of[p_.a1], "archive-team");
+  EXPECT_EQ(owner_of[p_.f1], "feature-team");
+  EXPECT_EQ(owner_of[p_.e1], "eval-team");
+  EXPECT_EQ(owner_of[p_.m1], "ml-team");
+  EXPECT_EQ(owner_of[p_.evaluate], "");
+  EXPECT_EQ(owner_of[p_.prod], "");
+  EXPECT_EQ(owner_of.size(), 12u);  // 4 dataset versions, 5 runs, 1 model, 2 deployments.
 }
 
 TEST_P(AuditPipelineTest, TokenInTwoSourcesWitnessesFromTheNearest) {

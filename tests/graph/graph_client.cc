@@ -1,5 +1,7 @@
 #include "tests/graph/graph_client.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "client/ledger_client.h"
 
@@ -110,14 +112,18 @@ absl::StatusOr<v1::TraceResponse> GraphClient::Trace(const v1::TraceRequest& req
   return response;
 }
 
+absl::StatusOr<std::vector<v1::DeletionImpactResponse>> GraphClient::DeletionImpactPages(
+    const v1::DeletionImpactRequest& request) {
+  return ReadAll<v1::DeletionImpactResponse>(
+      [&](grpc::ClientContext* c, const v1::DeletionImpactRequest& r) {
+        return stub_->DeletionImpact(c, r);
+      },
+      request, absl::Seconds(60));
+}
+
 absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
     const v1::DeletionImpactRequest& request) {
-  absl::StatusOr<std::vector<v1::DeletionImpactResponse>> pages =
-      ReadAll<v1::DeletionImpactResponse>(
-          [&](grpc::ClientContext* c, const v1::DeletionImpactRequest& r) {
-            return stub_->DeletionImpact(c, r);
-          },
-          request, absl::Seconds(60));
+  absl::StatusOr<std::vector<v1::DeletionImpactResponse>> pages = DeletionImpactPages(request);
   if (!pages.ok()) return pages.status();
   if (absl::Status s = CheckPaging(*pages); !s.ok()) return s;
   Impact out;
@@ -133,10 +139,14 @@ absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
       const v1::ImpactColumns& c = page.impacted();
       std::vector<v1::Node> nodes;
       if (absl::Status s = AppendColumns(c.nodes(), nodes); !s.ok()) return s;
-      if (c.owners_size() != c.nodes().node_ids_size() ||
+      if (c.owner_indexes_size() != c.nodes().node_ids_size() ||
           c.source_node_ids_size() != c.nodes().node_ids_size() ||
           c.witness_predecessors_size() != c.nodes().node_ids_size()) {
         return absl::InternalError("impacted: the columns have different lengths");
+      }
+      if (std::set<std::string>(c.owner_names().begin(), c.owner_names().end()).size() !=
+          static_cast<size_t>(c.owner_names_size())) {
+        return absl::InternalError("impacted: the owner table names an owner twice");
       }
       if (page.dataset_versions_size() + page.runs_size() + page.model_versions_size() +
               page.deployments_size() > 0) {
@@ -146,7 +156,13 @@ absl::StatusOr<GraphClient::Impact> GraphClient::DeletionImpact(
       for (size_t k = 0; k < nodes.size(); ++k) {
         v1::ImpactedNode n;
         *n.mutable_node() = std::move(nodes[k]);
-        n.set_owner(c.owners(static_cast<int>(k)));
+        const uint32_t owner = c.owner_indexes(static_cast<int>(k));
+        if (owner >= static_cast<uint32_t>(c.owner_names_size())) {
+          return absl::InternalError(absl::StrCat("impacted: owner index ", owner, " of node ",
+                                                  n.node().node_id(), " is past the owner table (",
+                                                  c.owner_names_size(), " names)"));
+        }
+        n.set_owner(c.owner_names(static_cast<int>(owner)));
         n.set_source_node_id(c.source_node_ids(static_cast<int>(k)));
         n.set_witness_predecessor(c.witness_predecessors(static_cast<int>(k)));
         switch (n.node().kind()) {

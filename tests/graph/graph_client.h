@@ -55,6 +55,9 @@ class GraphClient {
     int pages = 0;
   };
   absl::StatusOr<Impact> DeletionImpact(const v1::DeletionImpactRequest& request);
+  // The raw pages, as sent.
+  absl::StatusOr<std::vector<v1::DeletionImpactResponse>> DeletionImpactPages(
+      const v1::DeletionImpactRequest& request);
 
   absl::StatusOr<v1::SearchNodesResponse> Search(const v1::SearchNodesRequest& request);
   // Follows next_page_token to the end.

@@ -118,9 +118,10 @@ class AnswerNodesTest : public ::testing::Test {
     }
     if (rng_() % 2 == 0) {  // ANSWER_LAYOUT_COLUMNS.
       v1::ImpactColumns& columns = *page.mutable_impacted();
+      columns.add_owner_names("owner");
       for (int i = 0; i < nodes; ++i) {
         columns.mutable_nodes()->add_node_ids(Id(base, spread));
-        columns.add_owners("owner");
+        columns.add_owner_indexes(0);
         columns.add_source_node_ids(Id(base, spread));
         columns.add_witness_predecessors(Id(base, spread));
       }

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "lineage/v1/admin.pb.h"
 #include "lineage/v1/lineage.pb.h"
 #include "server/graph/answer_pages.h"
 #include "server/graph/graph_index.h"
@@ -46,6 +47,9 @@ class LineageQueries {
                                                       CancelCheck cancelled) const;
 
   absl::StatusOr<v1::GetNodeResponse> GetNode(const v1::GetNodeRequest& request) const;
+
+  // What the graph holds now (for AdminService.GetStatus).
+  v1::GraphStatus Status() const;
 
  private:
   struct Snapshot;

@@ -62,12 +62,13 @@ v1::IntegrityCheck ToProto(const IntegrityCheckState& state) {
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(Ledger& ledger, ServiceEdge& edge,
-                                   Maintenance::Options options)
+                                   Maintenance::Options options, const LineageQueries* queries)
     : ledger_(ledger),
       edge_(edge),
       backup_dir_(options.backup_dir),
       verifier_(*NoteVerifier::Parse(ledger.VerifierKey())),
-      maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_, std::move(options))) {}
+      maintenance_(std::make_unique<Maintenance>(ledger.database(), verifier_, std::move(options))),
+      queries_(queries) {}
 
 AdminServiceImpl::~AdminServiceImpl() {
   absl::MutexLock lock(&mu_);
@@ -134,6 +135,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
         status.set_backup_dir(backup_dir_);
         status.set_slow_commit_groups(ledger_.slow_commit_groups());
         status.set_storage_backlog(ledger_.database().Backlog());
+        if (queries_ != nullptr) *status.mutable_graph() = queries_->Status();
         return absl::StatusOr<v1::LedgerStatus>(std::move(status));
       });
 }

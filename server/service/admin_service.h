@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "lineage/v1/admin.grpc.pb.h"
+#include "server/graph/lineage_queries.h"
 #include "server/service/service_edge.h"
 #include "server/ledger/ledger.h"
 #include "server/ledger/maintenance.h"
@@ -23,7 +24,9 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   // `options.backup_dir`: where CreateBackup writes (see Maintenance::Options).
   // Every RPC needs the operator role, checked and recorded through `edge`
   // (must outlive).
-  AdminServiceImpl(Ledger& ledger, ServiceEdge& edge, Maintenance::Options options);
+  // `queries` (optional, must outlive) adds the graph's figures to GetStatus.
+  AdminServiceImpl(Ledger& ledger, ServiceEdge& edge, Maintenance::Options options,
+                   const LineageQueries* queries = nullptr);
   ~AdminServiceImpl() override;
 
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
@@ -45,6 +48,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   std::string backup_dir_;
   NoteVerifier verifier_;
   std::unique_ptr<Maintenance> maintenance_;
+  const LineageQueries* const queries_;
   absl::Mutex mu_;
   int backups_running_ ABSL_GUARDED_BY(mu_) = 0;  // The destructor waits for them.
 };

@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
                                ? absl::StrCat(ledger.database().path(), "-backups")
                                : options.backup_dir;
   maintenance.derived_index_checkers = options.derived_index_checkers;
-  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, edge, std::move(maintenance));
+  server->admin_ = std::make_unique<AdminServiceImpl>(ledger, edge, std::move(maintenance), queries);
   builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0 ||

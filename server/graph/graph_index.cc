@@ -264,16 +264,18 @@ void GraphIndex::MaybeRefreshCompact() {
   refresher_->Schedule([this] { RebuildCompact(); });
 }
 
-GraphIndex::CompactStats GraphIndex::compact_stats() const {
+GraphIndex::Stats GraphIndex::stats() const {
   absl::ReaderMutexLock lock(&mu_);
-  CompactStats stats;
-  stats.rebuilds = compact_rebuilds_;
+  Stats stats;
+  stats.nodes = nodes_.size() > 0 ? nodes_.size() - 1 : 0;
+  stats.edges = edges_;
+  stats.compact.rebuilds = compact_rebuilds_;
   if (compact_ == nullptr) return stats;
-  stats.size = compact_->size();
-  stats.nodes = compact_->node_count();
-  stats.edges = compact_->edge_count();
-  stats.dirty = compact_->dirty_count();
-  stats.bytes = compact_->bytes();
+  stats.compact.size = compact_->size();
+  stats.compact.nodes = compact_->node_count();
+  stats.compact.edges = compact_->edge_count();
+  stats.compact.dirty = compact_->dirty_count();
+  stats.compact.bytes = compact_->bytes();
   return stats;
 }
 

@@ -193,7 +193,15 @@ class GraphIndex {
     uint64_t bytes = 0;
     uint64_t rebuilds = 0;
   };
-  CompactStats compact_stats() const;
+  CompactStats compact_stats() const { return stats().compact; }
+  // The index's nodes and edges with its compact adjacency's figures, read
+  // under one hold of the lock (for AdminService.GetStatus).
+  struct Stats {
+    uint64_t nodes = 0;  // Node IDs start at 1: the highest ID.
+    uint64_t edges = 0;
+    CompactStats compact;
+  };
+  Stats stats() const;
 
  private:
   GraphIndex() = default;

@@ -480,19 +480,15 @@ v1::GraphStatus LineageQueries::Status() const {
   v1::GraphStatus status;
   status.set_in_memory(index_ != nullptr);
   if (index_ == nullptr) return status;
-  {
-    GraphIndex::ReadLock lock(*index_);
-    // Node IDs start at 1.
-    status.set_nodes(lock.node_count() > 0 ? lock.node_count() - 1 : 0);
-  }
-  status.set_edges(index_->edge_count());
-  const GraphIndex::CompactStats compact = index_->compact_stats();
-  status.set_compact_tree_size(compact.size);
-  status.set_compact_nodes(compact.nodes);
-  status.set_compact_edges(compact.edges);
-  status.set_compact_dirty_nodes(compact.dirty);
-  status.set_compact_bytes(compact.bytes);
-  status.set_compact_rebuilds(compact.rebuilds);
+  const GraphIndex::Stats stats = index_->stats();
+  status.set_nodes(stats.nodes);
+  status.set_edges(stats.edges);
+  status.set_compact_tree_size(stats.compact.size);
+  status.set_compact_nodes(stats.compact.nodes);
+  status.set_compact_edges(stats.compact.edges);
+  status.set_compact_dirty_nodes(stats.compact.dirty);
+  status.set_compact_bytes(stats.compact.bytes);
+  status.set_compact_rebuilds(stats.compact.rebuilds);
   return status;
 }
 

@@ -59,6 +59,16 @@ absl::Status AnswerColumn(GraphView& view, const Reached& r, v1::NodeColumns& co
   return absl::OkStatus();
 }
 
+// Adds node `id`'s namespace to `namespaces` (if it has one and the set
+// holds fewer than `max`).
+absl::Status AddNamespaceOf(GraphView& view, uint64_t id, std::set<std::string>& namespaces,
+                            size_t max) {
+  if (namespaces.size() >= max) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string ns, view.Namespace(id));
+  if (!ns.empty()) namespaces.insert(std::move(ns));
+  return absl::OkStatus();
+}
+
 void ReserveColumns(v1::NodeColumns& columns, size_t n) {
   columns.mutable_node_ids()->Reserve(static_cast<int>(n));
   columns.mutable_kinds()->Reserve(static_cast<int>(n));
@@ -107,6 +117,25 @@ class TraversePages : public PageSource<v1::TraverseResponse> {
       page.set_visited(result_.reached.size());
       page.set_returned(result_.returned.size());
       *page.mutable_checkpoint() = checkpoint_;
+    }
+    return absl::OkStatus();
+  }
+
+  // The returned nodes and both ends of every edge; node messages carry
+  // namespaces in every view but ID (and columns are always ID).
+  absl::Status NamedNodes(std::vector<uint64_t>& ids, std::set<std::string>& namespaces,
+                          size_t max_namespaces) override {
+    ids.reserve(ids.size() + result_.returned.size() + 2 * result_.edges.size());
+    for (uint32_t i : result_.returned) ids.push_back(result_.reached[i].id);
+    for (const VisitedEdge& e : result_.edges) {
+      ids.push_back(e.from);
+      ids.push_back(e.to);
+    }
+    if (form_.columns || form_.level == v1::NODE_VIEW_ID) return absl::OkStatus();
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
+    for (uint32_t i : result_.returned) {
+      if (namespaces.size() >= max_namespaces) break;
+      RETURN_IF_ERROR(AddNamespaceOf(*view, result_.reached[i].id, namespaces, max_namespaces));
     }
     return absl::OkStatus();
   }
@@ -231,6 +260,44 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
       page.set_total_model_versions(totals_[2]);
       page.set_total_deployments(totals_[3]);
       *page.mutable_checkpoint() = checkpoint_;
+    }
+    return absl::OkStatus();
+  }
+
+  // The sources, and every impacted node of the four groups with its
+  // predecessor and its source, or (full paths) every node of its path.
+  // Node messages carry namespaces in every view but ID (and columns are
+  // always ID).
+  absl::Status NamedNodes(std::vector<uint64_t>& ids, std::set<std::string>& namespaces,
+                          size_t max_namespaces) override {
+    std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
+    const bool with_namespaces = form_.level != v1::NODE_VIEW_ID;
+    ids.reserve(ids.size() + sources_.size() + 3 * impacted_.size());
+    for (uint64_t id : sources_) {
+      ids.push_back(id);
+      if (with_namespaces) RETURN_IF_ERROR(AddNamespaceOf(*view, id, namespaces, max_namespaces));
+    }
+    std::vector<bool> on_a_path;  // By index into result_.reached: already named.
+    if (form_.full_paths) on_a_path.assign(result_.reached.size(), false);
+    for (uint32_t index : impacted_) {
+      const Reached& r = result_.reached[index];
+      ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(*view, r));
+      if (GroupOf(kind) < 0) continue;  // Not answered (see Next).
+      ids.push_back(r.id);
+      if (with_namespaces) RETURN_IF_ERROR(AddNamespaceOf(*view, r.id, namespaces, max_namespaces));
+      ids.push_back(result_.reached[r.pred].id);
+      if (!form_.full_paths) {
+        ids.push_back(result_.reached[SourceOf(index)].id);
+        continue;
+      }
+      // The path back to the source, as far as a node some earlier path
+      // already named.
+      for (uint32_t at = index; !on_a_path[at];) {
+        on_a_path[at] = true;
+        ids.push_back(result_.reached[at].id);
+        if (result_.reached[at].pred == Reached::kNoPred) break;
+        at = result_.reached[at].pred;
+      }
     }
     return absl::OkStatus();
   }

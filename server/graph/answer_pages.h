@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +37,14 @@ class PageSource {
   // page one: an answer of a million nodes is then freed at once, not node
   // by node). Errors as the query's.
   virtual absl::Status Next(Page& page) = 0;
+
+  // What the whole answer will name, known before its first page (the
+  // access record is made durable from it before any page is sent): appends
+  // to `ids` every node ID that any page will carry in any field (repeats
+  // allowed), and adds to `namespaces` the namespace of every node message
+  // that will carry one, while it holds fewer than `max_namespaces`.
+  virtual absl::Status NamedNodes(std::vector<uint64_t>& ids, std::set<std::string>& namespaces,
+                                  size_t max_namespaces) = 0;
 };
 
 // A view of the graph at tree size `size`: over `index` when there is one,

@@ -210,6 +210,11 @@ void MergeNamedNodes(v1::AccessRecord& record, const Message& m) {
   std::vector<uint64_t> ids;
   std::set<std::string> namespaces(record.namespaces().begin(), record.namespaces().end());
   Collect(m, 0, ids, namespaces);
+  MergeIds(record, ids, namespaces);
+}
+
+void MergeIds(v1::AccessRecord& record, std::vector<uint64_t>& ids,
+              const std::set<std::string>& namespaces) {
   const absl::flat_hash_set<uint64_t> known(record.node_ids().begin(), record.node_ids().end());
   const size_t listed = static_cast<size_t>(record.node_ids_size());
   std::vector<uint64_t> smallest;

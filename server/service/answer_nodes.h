@@ -3,8 +3,9 @@
 //
 // A record lists the node IDs in ascending order, at most 1,000 of them,
 // and counts every distinct node the answer held (nodes_answered). A
-// streamed answer is merged page by page; a node already listed by an
-// earlier page is not counted again.
+// streamed answer's record is written before its first page, from the
+// node IDs its page source says the pages will name (MergeIds); a node
+// the request listed already is not counted again.
 //
 // Answers can hold hundreds of thousands of nodes, so this is written for
 // speed: Traverse and DeletionImpact pages and their Node, Edge and
@@ -59,6 +60,12 @@ size_t CountNewIds(std::vector<uint64_t>& ids, const absl::flat_hash_set<uint64_
 // yet listed (ascending, up to kMaxRecordedNodes in all), and the number of
 // those new IDs to nodes_answered.
 void MergeNamedNodes(v1::AccessRecord& record, const google::protobuf::Message& m);
+
+// The same for node IDs and namespaces collected already (a whole paged
+// answer's, from PageSource::NamedNodes): `ids` is scratch, and
+// `namespaces` replaces the record's (so it should start from them).
+void MergeIds(v1::AccessRecord& record, std::vector<uint64_t>& ids,
+              const std::set<std::string>& namespaces);
 
 }  // namespace lineage
 

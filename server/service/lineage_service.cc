@@ -2,8 +2,13 @@
 
 #include <google/protobuf/arena.h>
 
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
+#include "server/service/answer_nodes.h"
 #include "server/service/grpc_status.h"
 
 namespace lineage {
@@ -21,15 +26,19 @@ LineageQueries::CancelCheck CancelCheckFor(grpc::CallbackServerContext* context)
   };
 }
 
-// Streams the pages of a PageSource, producing each on the pool, and
-// records the call (with every node it answered) before its final status.
+// Streams the pages of a PageSource, producing each on the pool. The
+// access record, naming every node of the whole answer, is written as soon
+// as the query has run and the first page is built while it is synced: no
+// page leaves before the record is durable. An answer that then fails
+// part-way (the caller stops reading, a page cannot be built) gets a
+// second record with that failure.
 template <typename Page>
 class PagedWriter final : public grpc::ServerWriteReactor<Page> {
  public:
   using Start = std::function<absl::StatusOr<std::unique_ptr<PageSource<Page>>>()>;
 
   PagedWriter(WorkerPool& pool, ServiceEdge& edge, v1::AccessRecord record, Start start)
-      : pool_(pool), edge_(edge), record_(std::move(record)) {
+      : pool_(pool), edge_(edge), call_(std::move(record)) {
     pool_.Schedule([this, start = std::move(start)] {
       absl::StatusOr<std::unique_ptr<PageSource<Page>>> source = start();
       if (!source.ok()) {
@@ -37,7 +46,22 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
         return;
       }
       source_ = *std::move(source);
-      Produce();
+      std::vector<uint64_t> ids;
+      std::set<std::string> namespaces(call_.namespaces().begin(), call_.namespaces().end());
+      if (absl::Status named = source_->NamedNodes(ids, namespaces, kMaxRecordedNamespaces);
+          !named.ok()) {
+        End(named);
+        return;
+      }
+      v1::AccessRecord answer = call_;
+      MergeIds(answer, ids, namespaces);
+      recorded_ = true;  // Before Record: its callback may run at once.
+      edge_.Record(std::move(answer), absl::OkStatus(), [this](absl::Status durable) {
+        record_status_ = std::move(durable);
+        Arrived();
+      });
+      page_status_ = Produce();
+      Arrived();
     });
   }
 
@@ -45,58 +69,79 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
   void OnWriteDone(bool ok) override {
     if (!ok) {
       End(absl::CancelledError("the client stopped reading"));
-    } else {
-      pool_.Schedule([this] { Produce(); });
+      return;
     }
+    pool_.Schedule([this] {
+      if (absl::Status status = Produce(); !status.ok()) {
+        End(status);
+      } else {
+        Send();
+      }
+    });
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void Produce() {
+  // Builds the next page into page_.
+  absl::Status Produce() {
     // Each page on a fresh arena: building is bump allocation, and the
     // previous page (written by now) is freed at once.
     page_ = nullptr;
     arena_.Reset();
     page_ = google::protobuf::Arena::CreateMessage<Page>(&arena_);
-    if (const absl::Status status = source_->Next(*page_); !status.ok()) {
-      End(status);
-      return;
-    }
-    ServiceEdge::AddAnswer(record_, *page_);
-    if (page_->done()) {
-      // The last page goes out only once the access record is durable.
-      recorded_ = true;  // Before Record: its callback may finish the call at once.
-      edge_.Record(std::move(record_), absl::OkStatus(), [this](absl::Status recorded) {
-        if (recorded.ok()) {
-          // The last page and the status in one write: no second round.
-          this->StartWriteAndFinish(page_, grpc::WriteOptions(), grpc::Status::OK);
-        } else {
-          this->Finish(ToGrpcStatus(recorded));
-        }
-      });
-      return;
-    }
-    this->StartWrite(page_);
+    return source_->Next(*page_);
   }
 
+  void Send() {
+    if (page_->done()) {
+      // The last page and the status in one write: no second round.
+      this->StartWriteAndFinish(page_, grpc::WriteOptions(), grpc::Status::OK);
+    } else {
+      this->StartWrite(page_);
+    }
+  }
+
+  // The record is durable (or failed) or the first page is built; the
+  // second of the two to arrive goes on.
+  void Arrived() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (--awaited_ > 0) return;
+    }
+    if (!record_status_.ok()) {
+      this->Finish(ToGrpcStatus(record_status_));  // Nothing was sent.
+    } else if (!page_status_.ok()) {
+      End(page_status_);
+    } else {
+      Send();
+    }
+  }
+
+  // Finishes with `status`, recording the call first: with `status` if
+  // its record is not written yet, else (a failure after the answer's
+  // record) in a second record.
   void End(const absl::Status& status) {
-    if (recorded_) {
-      this->Finish(ToGrpcStatus(status));
+    if (recorded_ && status.ok()) {
+      this->Finish(grpc::Status::OK);
       return;
     }
     recorded_ = true;
-    edge_.Record(std::move(record_), status,
-                 [this, status](absl::Status) { this->Finish(ToGrpcStatus(status)); });
+    edge_.Record(call_, status, [this, status](absl::Status) { this->Finish(ToGrpcStatus(status)); });
   }
 
   WorkerPool& pool_;
   ServiceEdge& edge_;
-  v1::AccessRecord record_;
-  bool recorded_ = false;
+  const v1::AccessRecord call_;  // The request's part of the record.
+  bool recorded_ = false;        // The answer's record was handed to the audit log.
   std::unique_ptr<PageSource<Page>> source_;
   google::protobuf::Arena arena_;
   Page* page_ = nullptr;  // On arena_; the page being written.
+  // The first page and the record: both must arrive before it is sent.
+  absl::Mutex mu_;
+  int awaited_ ABSL_GUARDED_BY(mu_) = 2;
+  absl::Status record_status_;  // Set before its Arrived.
+  absl::Status page_status_;    // Set before its Arrived.
 };
 
 }  // namespace

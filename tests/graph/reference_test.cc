@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lineage/v1/audit.grpc.pb.h"
+#include "server/service/answer_nodes.h"
 #include "tests/graph/graph_expect.h"
 #include "tests/graph/graph_ledger.h"
 #include "tests/graph/pipeline_generator.h"
@@ -278,6 +280,107 @@ TEST_P(ReferenceTest, DeletionImpactsMatchTheReference) {
     EXPECT_EQ(columns->last.total_deployments(), got->last.total_deployments()) << context;
     EXPECT_TRUE(columns->last.complete()) << context;
   }
+}
+
+// A paged answer's access record is written before its first page, from
+// what the traversal found: it must name exactly what the pages then held
+// (every node ID in any field, counted once; the namespaces of the node
+// messages), in every layout, view and witness form.
+TEST_P(ReferenceTest, AccessRecordsNameWhatTheAnswersHeld) {
+  auto audit = v1::AuditService::NewStub(ledger_->harness().channel());
+  // The one record of `method` made since the clock was last advanced.
+  auto record_of = [&](absl::Time since, absl::string_view method) -> v1::AccessRecord {
+    v1::QueryAccessLogRequest request;
+    request.mutable_from_time()->set_seconds(absl::ToUnixSeconds(since));
+    grpc::ClientContext context;
+    v1::QueryAccessLogResponse response;
+    EXPECT_TRUE(audit->QueryAccessLog(&context, request, &response).ok());
+    std::vector<v1::AccessRecord> of;
+    for (const v1::AccessRecord& r : response.records()) {
+      if (r.method() == method) of.push_back(r);
+    }
+    EXPECT_EQ(of.size(), 1u) << method;
+    return of.empty() ? v1::AccessRecord() : of.back();
+  };
+  // What the request and the pages name, merged as one answer.
+  auto expected = [](const google::protobuf::Message& request, const auto& pages) {
+    v1::AccessRecord record;
+    MergeNamedNodes(record, request);
+    record.set_nodes_answered(0);
+    std::vector<uint64_t> ids;
+    std::set<std::string> namespaces(record.namespaces().begin(), record.namespaces().end());
+    for (const auto& page : pages) CollectNamedNodes(page, ids, namespaces);
+    MergeIds(record, ids, namespaces);
+    return record;
+  };
+  auto expect_same = [](const v1::AccessRecord& want, const v1::AccessRecord& got,
+                        const std::string& context) {
+    EXPECT_EQ(got.status_code(), 0) << context;
+    EXPECT_EQ(got.nodes_answered(), want.nodes_answered()) << context;
+    EXPECT_EQ(std::vector<uint64_t>(got.node_ids().begin(), got.node_ids().end()),
+              std::vector<uint64_t>(want.node_ids().begin(), want.node_ids().end()))
+        << context;
+    EXPECT_EQ(std::vector<std::string>(got.namespaces().begin(), got.namespaces().end()),
+              std::vector<std::string>(want.namespaces().begin(), want.namespaces().end()))
+        << context;
+  };
+  const v1::NodeView views[] = {v1::NODE_VIEW_ID, v1::NODE_VIEW_BASIC, v1::NODE_VIEW_FULL};
+  int with_namespaces = 0;
+  int answered_impacts = 0;
+  for (int i = 0; i < 24; ++i) {
+    v1::TraverseRequest request = ToRequest(*ledger_, RandomSpec());
+    request.set_page_size(1 + Pick(40));
+    if (i % 4 == 3) {
+      request.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+      request.clear_view();
+    } else {
+      request.set_view(views[i % 4]);
+    }
+    ledger_->clock().Advance(absl::Seconds(5));
+    const absl::Time since = ledger_->clock().Now();
+    absl::StatusOr<std::vector<v1::TraverseResponse>> pages = ledger_->graph().TraversePages(request);
+    ASSERT_TRUE(pages.ok()) << pages.status();
+    const v1::AccessRecord want = expected(request, *pages);
+    with_namespaces += want.namespaces_size() > request.start_size() ? 1 : 0;
+    expect_same(want, record_of(since, "lineage.v1.LineageService/Traverse"),
+                absl::StrCat("traversal ", i, ": ", request.ShortDebugString()));
+  }
+  const std::vector<std::string> versions =
+      ledger_->reference().KeysOfKind(v1::NODE_KIND_DATASET_VERSION);
+  for (int i = 0; i < 12; ++i) {
+    v1::DeletionImpactRequest request;
+    for (int k = 0, n = 1 + Pick(2); k < n; ++k) {
+      *request.add_sources() = testing::ById(ledger_->IdOf(versions[Pick(versions.size())]));
+    }
+    if (i % 3 == 2) request.add_subject_tokens(absl::StrCat("subj:token-", Pick(10)));
+    request.set_page_size(1 + Pick(30));
+    switch (i % 4) {
+      case 0:  // Whole paths, BASIC messages.
+        break;
+      case 1:
+        request.set_witness(v1::WITNESS_FORM_PREDECESSOR);
+        request.set_view(v1::NODE_VIEW_FULL);
+        break;
+      case 2:
+        request.set_witness(v1::WITNESS_FORM_PREDECESSOR);
+        request.set_view(v1::NODE_VIEW_ID);
+        break;
+      default:
+        request.set_layout(v1::ANSWER_LAYOUT_COLUMNS);
+    }
+    ledger_->clock().Advance(absl::Seconds(5));
+    const absl::Time since = ledger_->clock().Now();
+    absl::StatusOr<std::vector<v1::DeletionImpactResponse>> pages =
+        ledger_->graph().DeletionImpactPages(request);
+    ASSERT_TRUE(pages.ok()) << pages.status();
+    const v1::AccessRecord want = expected(request, *pages);
+    with_namespaces += want.namespaces_size() > 0 ? 1 : 0;
+    answered_impacts += want.nodes_answered() > 0 ? 1 : 0;
+    expect_same(want, record_of(since, "lineage.v1.LineageService/DeletionImpact"),
+                absl::StrCat("impact ", i, ": ", request.ShortDebugString()));
+  }
+  EXPECT_GT(with_namespaces, 10);  // The namespaces were really compared.
+  EXPECT_GT(answered_impacts, 6);  // And impacts of more than their sources.
 }
 
 TEST_P(ReferenceTest, DeletionImpactRejectsAnUnknownWitnessForm) {

@@ -1,6 +1,7 @@
 // Traverse's options on the hand-built pipeline of
 // tests/graph/audit_pipeline.h (expected answers worked out by hand), cycles,
 // malformed requests, and deadlines on a graph of thousands of nodes.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include "crypto/checkpoint.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lineage/v1/audit.grpc.pb.h"
 #include "tests/graph/audit_pipeline.h"
 #include "tests/graph/graph_answers.h"
 #include "tests/graph/graph_expect.h"
@@ -393,6 +395,79 @@ TEST_P(BigGraphTest, CallerThatCancelsAfterOnePageEndsTheStream) {
   absl::StatusOr<GraphClient::Traversal> t = ledger_.graph().Traverse(request_);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->nodes.size(), 4545u);
+}
+
+// The records of LineageService/Traverse calls made at or after `from`
+// (the fake clock's time), oldest first.
+std::vector<v1::AccessRecord> TraverseRecordsSince(GraphLedger& ledger, absl::Time from) {
+  auto audit = v1::AuditService::NewStub(ledger.harness().channel());
+  v1::QueryAccessLogRequest request;
+  request.mutable_from_time()->set_seconds(absl::ToUnixSeconds(from));
+  request.set_page_size(1000);
+  grpc::ClientContext context;
+  v1::QueryAccessLogResponse response;
+  EXPECT_TRUE(audit->QueryAccessLog(&context, request, &response).ok());
+  std::vector<v1::AccessRecord> out;
+  for (const v1::AccessRecord& r : response.records()) {
+    if (r.method() == "lineage.v1.LineageService/Traverse") out.push_back(r);
+  }
+  return out;
+}
+
+// Thousands of nodes over more pages than the transport buffers: the record
+// naming all of them is durable before the first page arrives, and a caller
+// that stops reading leaves a second record saying so.
+TEST_P(BigGraphTest, AnAnswerIsRecordedWholeBeforeItsFirstPage) {
+  ledger_.clock().Advance(absl::Seconds(10));
+  const absl::Time from = ledger_.clock().Now();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  std::unique_ptr<grpc::ClientReader<v1::TraverseResponse>> reader =
+      ledger_.graph().stub().Traverse(&context, request_);
+  v1::TraverseResponse page;
+  ASSERT_TRUE(reader->Read(&page));
+  ASSERT_FALSE(page.done());
+  // The server is held up by flow control many pages before the end.
+  const std::vector<v1::AccessRecord> before_the_rest = TraverseRecordsSince(ledger_, from);
+  ASSERT_EQ(before_the_rest.size(), 1u);
+  const v1::AccessRecord& record = before_the_rest[0];
+  EXPECT_EQ(record.status_code(), 0);
+
+  std::set<uint64_t> named;
+  int pages = 0;
+  do {
+    ++pages;
+    for (const v1::Node& n : page.nodes()) named.insert(n.node_id());
+    for (const v1::Edge& e : page.edges()) named.insert({e.from_node_id(), e.to_node_id()});
+  } while (reader->Read(&page));
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_GT(pages, 90);
+  EXPECT_EQ(record.nodes_answered(), named.size());  // 4,545 nodes and the source.
+  ASSERT_EQ(record.node_ids_size(), 1000);
+  EXPECT_TRUE(std::equal(record.node_ids().begin(), record.node_ids().end(), named.begin()));
+  EXPECT_EQ(TraverseRecordsSince(ledger_, from).size(), 1u);  // One record for a whole answer.
+
+  // A caller that gives up after one page.
+  ledger_.clock().Advance(absl::Seconds(10));
+  const absl::Time later = ledger_.clock().Now();
+  grpc::ClientContext cancelled;
+  reader = ledger_.graph().stub().Traverse(&cancelled, request_);
+  ASSERT_TRUE(reader->Read(&page));
+  cancelled.TryCancel();
+  while (reader->Read(&page)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  std::vector<v1::AccessRecord> records;
+  for (int i = 0; i < 100 && records.size() < 2; ++i) {
+    if (i > 0) absl::SleepFor(absl::Milliseconds(50));
+    records = TraverseRecordsSince(ledger_, later);
+  }
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].status_code(), 0);
+  EXPECT_EQ(records[0].nodes_answered(), named.size());
+  EXPECT_EQ(records[1].status_code(), static_cast<int>(absl::StatusCode::kCancelled));
+  EXPECT_EQ(records[1].nodes_answered(), 0u);
+  EXPECT_EQ(records[1].request_json(), records[0].request_json());
 }
 
 TEST_P(BigGraphTest, DeletionImpactOfThousandsIsNeverCapped) {

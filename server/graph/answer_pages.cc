@@ -265,36 +265,40 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   }
 
   // The sources, and every impacted node of the four groups with its
-  // predecessor and its source, or (full paths) every node of its path.
-  // Node messages carry namespaces in every view but ID (and columns are
-  // always ID).
+  // predecessor and its source, or (full paths) every node of its path;
+  // each reached node once. Node messages carry namespaces in every view
+  // but ID (and columns are always ID).
   absl::Status NamedNodes(std::vector<uint64_t>& ids, std::set<std::string>& namespaces,
                           size_t max_namespaces) override {
     std::unique_ptr<GraphView> view = MakeView(store_, index_, size_);
     const bool with_namespaces = form_.level != v1::NODE_VIEW_ID;
-    ids.reserve(ids.size() + sources_.size() + 3 * impacted_.size());
+    ids.reserve(ids.size() + sources_.size() + impacted_.size() + 64);
     for (uint64_t id : sources_) {
       ids.push_back(id);
       if (with_namespaces) RETURN_IF_ERROR(AddNamespaceOf(*view, id, namespaces, max_namespaces));
     }
-    std::vector<bool> on_a_path;  // By index into result_.reached: already named.
-    if (form_.full_paths) on_a_path.assign(result_.reached.size(), false);
+    // By index into result_.reached: named already. With full paths a
+    // node is named only with every node of its path, so a walk back can
+    // stop at the first one named.
+    std::vector<bool> named(result_.reached.size(), false);
+    auto name = [&](uint32_t index) {
+      if (named[index]) return;
+      named[index] = true;
+      ids.push_back(result_.reached[index].id);
+    };
     for (uint32_t index : impacted_) {
       const Reached& r = result_.reached[index];
       ASSIGN_OR_RETURN(const v1::NodeKind kind, KindOf(*view, r));
       if (GroupOf(kind) < 0) continue;  // Not answered (see Next).
-      ids.push_back(r.id);
       if (with_namespaces) RETURN_IF_ERROR(AddNamespaceOf(*view, r.id, namespaces, max_namespaces));
-      ids.push_back(result_.reached[r.pred].id);
       if (!form_.full_paths) {
-        ids.push_back(result_.reached[SourceOf(index)].id);
+        name(index);
+        name(r.pred);
+        name(SourceOf(index));
         continue;
       }
-      // The path back to the source, as far as a node some earlier path
-      // already named.
-      for (uint32_t at = index; !on_a_path[at];) {
-        on_a_path[at] = true;
-        ids.push_back(result_.reached[at].id);
+      for (uint32_t at = index; !named[at];) {
+        name(at);
         if (result_.reached[at].pred == Reached::kNoPred) break;
         at = result_.reached[at].pred;
       }
@@ -314,6 +318,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   // By index into result_.reached: the index of the source its witness
   // path starts from (predecessor form), once SourceOf worked it out.
   std::vector<uint32_t> source_of_;
+  std::vector<uint32_t> walked_;  // SourceOf's scratch.
 
   // Appends impacted nodes up to `end` to `columns`, in traversal order,
   // with the kinds, owners, sources and predecessors the messages layout
@@ -372,7 +377,8 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   uint32_t SourceOf(uint32_t index) {
     constexpr uint32_t kUnknown = ~uint32_t{0};
     if (source_of_.empty()) source_of_.assign(result_.reached.size(), kUnknown);
-    std::vector<uint32_t> walked;
+    std::vector<uint32_t>& walked = walked_;  // Scratch, kept: no allocation a node.
+    walked.clear();
     uint32_t source = index;
     while (true) {
       if (source_of_[source] != kUnknown) {

@@ -172,10 +172,12 @@ size_t CountNewIds(std::vector<uint64_t>& ids, const absl::flat_hash_set<uint64_
   const auto [lo_it, hi_it] = std::minmax_element(ids.begin(), ids.end());
   const uint64_t lo = *lo_it, hi = *hi_it;
   // Node IDs are dense (docs/formats.md §8): a bitmap over [lo, hi] costs
-  // at most a word per ID. A sparse set (IDs from far apart, or values a
-  // request made up) is sorted instead.
+  // at most a word per ID, or at most 1 MiB (a few microseconds to clear
+  // and scan, less than sorting thousands of IDs). A sparse set (IDs from
+  // far apart, or values a request made up) is sorted instead.
   const uint64_t range = hi - lo;
-  if (range / 64 > ids.size() + 1024) {
+  constexpr uint64_t kBitmapWords = uint64_t{1} << 17;
+  if (range / 64 > std::max<uint64_t>(ids.size() + 1024, kBitmapWords)) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return CountNewSorted(ids, known, want, smallest);

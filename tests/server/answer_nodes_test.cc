@@ -194,6 +194,11 @@ TEST(CountNewIdsTest, CountsDistinctUnknownAndListsTheSmallest) {
   smallest.clear();
   EXPECT_EQ(CountNewIds(sparse, {1}, 10, smallest), 2u);
   EXPECT_EQ(smallest, (std::vector<uint64_t>{2, uint64_t{1} << 50}));
+  // A few IDs a million apart: the bitmap path (at most 1 MiB).
+  std::vector<uint64_t> spread = {1, 1000000, 500000, 1, 3, 7000000};
+  smallest.clear();
+  EXPECT_EQ(CountNewIds(spread, {3}, 3, smallest), 4u);
+  EXPECT_EQ(smallest, (std::vector<uint64_t>{1, 500000, 1000000}));
   std::vector<uint64_t> none;
   EXPECT_EQ(CountNewIds(none, {}, 10, smallest), 0u);
 }

@@ -55,7 +55,6 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
       }
       v1::AccessRecord answer = call_;
       MergeIds(answer, ids, namespaces);
-      recorded_ = true;  // Before Record: its callback may run at once.
       edge_.Record(std::move(answer), absl::OkStatus(), [this](absl::Status durable) {
         record_status_ = std::move(durable);
         Arrived();
@@ -118,22 +117,15 @@ class PagedWriter final : public grpc::ServerWriteReactor<Page> {
     }
   }
 
-  // Finishes with `status`, recording the call first: with `status` if
-  // its record is not written yet, else (a failure after the answer's
-  // record) in a second record.
+  // Records the call's failure `status` (its only record, or the second
+  // after the answer's) and then finishes with it.
   void End(const absl::Status& status) {
-    if (recorded_ && status.ok()) {
-      this->Finish(grpc::Status::OK);
-      return;
-    }
-    recorded_ = true;
     edge_.Record(call_, status, [this, status](absl::Status) { this->Finish(ToGrpcStatus(status)); });
   }
 
   WorkerPool& pool_;
   ServiceEdge& edge_;
   const v1::AccessRecord call_;  // The request's part of the record.
-  bool recorded_ = false;        // The answer's record was handed to the audit log.
   std::unique_ptr<PageSource<Page>> source_;
   google::protobuf::Arena arena_;
   Page* page_ = nullptr;  // On arena_; the page being written.

@@ -418,12 +418,20 @@ std::vector<v1::AccessRecord> TraverseRecordsSince(GraphLedger& ledger, absl::Ti
 // naming all of them is durable before the first page arrives, and a caller
 // that stops reading leaves a second record saying so.
 TEST_P(BigGraphTest, AnAnswerIsRecordedWholeBeforeItsFirstPage) {
+  // A connection of its own whose receive window stays at HTTP/2's 64 KiB
+  // (no BDP probing growing it): the server cannot get far ahead.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 << 10);
+  args.SetString("lineage.test.connection", "held up by flow control");
+  auto lineage = v1::LineageService::NewStub(grpc::CreateCustomChannel(
+      ledger_.harness().address(), grpc::InsecureChannelCredentials(), args));
   ledger_.clock().Advance(absl::Seconds(10));
   const absl::Time from = ledger_.clock().Now();
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   std::unique_ptr<grpc::ClientReader<v1::TraverseResponse>> reader =
-      ledger_.graph().stub().Traverse(&context, request_);
+      lineage->Traverse(&context, request_);
   v1::TraverseResponse page;
   ASSERT_TRUE(reader->Read(&page));
   ASSERT_FALSE(page.done());
@@ -451,7 +459,7 @@ TEST_P(BigGraphTest, AnAnswerIsRecordedWholeBeforeItsFirstPage) {
   ledger_.clock().Advance(absl::Seconds(10));
   const absl::Time later = ledger_.clock().Now();
   grpc::ClientContext cancelled;
-  reader = ledger_.graph().stub().Traverse(&cancelled, request_);
+  reader = lineage->Traverse(&cancelled, request_);
   ASSERT_TRUE(reader->Read(&page));
   cancelled.TryCancel();
   while (reader->Read(&page)) {

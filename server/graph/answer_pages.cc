@@ -377,8 +377,7 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
   uint32_t SourceOf(uint32_t index) {
     constexpr uint32_t kUnknown = ~uint32_t{0};
     if (source_of_.empty()) source_of_.assign(result_.reached.size(), kUnknown);
-    std::vector<uint32_t>& walked = walked_;  // Scratch, kept: no allocation a node.
-    walked.clear();
+    walked_.clear();  // Scratch kept across calls: no allocation a node.
     uint32_t source = index;
     while (true) {
       if (source_of_[source] != kUnknown) {
@@ -386,11 +385,11 @@ class ImpactPages : public PageSource<v1::DeletionImpactResponse> {
         break;
       }
       const uint32_t pred = result_.reached[source].pred;
-      if (pred == Reached::kNoPred || walked.size() > result_.reached.size()) break;  // A start.
-      walked.push_back(source);
+      if (pred == Reached::kNoPred || walked_.size() > result_.reached.size()) break;  // A start.
+      walked_.push_back(source);
       source = pred;
     }
-    for (uint32_t w : walked) source_of_[w] = source;
+    for (uint32_t w : walked_) source_of_[w] = source;
     source_of_[source] = source;
     return source;
   }

@@ -193,7 +193,6 @@ class GraphIndex {
     uint64_t bytes = 0;
     uint64_t rebuilds = 0;
   };
-  CompactStats compact_stats() const { return stats().compact; }
   // The index's nodes and edges with its compact adjacency's figures, read
   // under one hold of the lock (for AdminService.GetStatus).
   struct Stats {

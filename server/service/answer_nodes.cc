@@ -49,31 +49,11 @@ void CollectEdge(const v1::Edge& edge, int depth, std::vector<uint64_t>& ids) {
   if (edge.to_node_id() != 0) ids.push_back(edge.to_node_id());
 }
 
-void CollectImpacted(const v1::ImpactedNode& impacted, int depth, std::vector<uint64_t>& ids,
-                     std::set<std::string>& namespaces) {
-  if (depth > kMaxDepth) return;
-  if (impacted.has_node()) CollectNode(impacted.node(), depth + 1, ids, namespaces);
-  if (impacted.source_node_id() != 0) ids.push_back(impacted.source_node_id());
-  ids.insert(ids.end(), impacted.witness_path().begin(), impacted.witness_path().end());
-  if (impacted.witness_predecessor() != 0) ids.push_back(impacted.witness_predecessor());
-}
-
-void CollectColumns(const v1::NodeColumns& columns, int depth, std::vector<uint64_t>& ids) {
-  if (depth > kMaxDepth) return;
-  ids.insert(ids.end(), columns.node_ids().begin(), columns.node_ids().end());
-}
-
-void CollectImpactColumns(const v1::ImpactColumns& columns, int depth, std::vector<uint64_t>& ids) {
-  if (depth > kMaxDepth) return;
-  if (columns.has_nodes()) CollectColumns(columns.nodes(), depth + 1, ids);
-  ids.insert(ids.end(), columns.source_node_ids().begin(), columns.source_node_ids().end());
-  ids.insert(ids.end(), columns.witness_predecessors().begin(),
-             columns.witness_predecessors().end());
-}
-
-// The messages graph answers are made of, read directly. Each visits its
-// fields in field-number order, as ListFields does. Neither NodeProperties
-// (Node's field 12) nor SignedCheckpoint names nodes or namespaces.
+// The messages unary graph answers are mostly made of (Trace's and
+// SearchNodes' nodes, paths' edges), read directly. Each visits its fields
+// in field-number order, as ListFields does. NodeProperties (Node's field
+// 12) names no nodes or namespaces. Streamed answers never come here: their
+// records are made from the traversal (MergeIds).
 bool CollectKnown(const Message& m, int depth, std::vector<uint64_t>& ids,
                   std::set<std::string>& namespaces) {
   if (const auto* node = As<v1::Node>(m)) {
@@ -82,34 +62,6 @@ bool CollectKnown(const Message& m, int depth, std::vector<uint64_t>& ids,
   }
   if (const auto* edge = As<v1::Edge>(m)) {
     CollectEdge(*edge, depth, ids);
-    return true;
-  }
-  if (const auto* impacted = As<v1::ImpactedNode>(m)) {
-    CollectImpacted(*impacted, depth, ids, namespaces);
-    return true;
-  }
-  if (const auto* page = As<v1::TraverseResponse>(m)) {
-    ids.reserve(ids.size() + page->nodes_size() + 2 * page->edges_size());
-    for (const v1::Node& n : page->nodes()) CollectNode(n, depth + 1, ids, namespaces);
-    for (const v1::Edge& e : page->edges()) CollectEdge(e, depth + 1, ids);
-    if (page->has_columns()) CollectColumns(page->columns(), depth + 1, ids);
-    return true;
-  }
-  if (const auto* columns = As<v1::NodeColumns>(m)) {
-    CollectColumns(*columns, depth, ids);
-    return true;
-  }
-  if (const auto* columns = As<v1::ImpactColumns>(m)) {
-    CollectImpactColumns(*columns, depth, ids);
-    return true;
-  }
-  if (const auto* page = As<v1::DeletionImpactResponse>(m)) {
-    for (const v1::Node& n : page->sources()) CollectNode(n, depth + 1, ids, namespaces);
-    for (const auto* group : {&page->dataset_versions(), &page->runs(), &page->model_versions(),
-                              &page->deployments()}) {
-      for (const v1::ImpactedNode& n : *group) CollectImpacted(n, depth + 1, ids, namespaces);
-    }
-    if (page->has_impacted()) CollectImpactColumns(page->impacted(), depth + 1, ids);
     return true;
   }
   return false;

@@ -8,17 +8,17 @@
 // the request listed already is not counted again.
 //
 // Answers can hold hundreds of thousands of nodes, so this is written for
-// speed: Traverse and DeletionImpact pages and their Node, Edge and
-// ImpactedNode messages (the bulk of every graph answer) are read directly
-// rather than through reflection, and distinct
-// IDs are found with a bitmap over their (dense) range rather than an
-// ordered set. Both give exactly what the plain reflective walk over an
-// ordered set gives (tests/server/answer_nodes_test.cc checks it).
+// speed: Node and Edge messages (the bulk of unary graph answers) are read
+// directly rather than through reflection, and distinct IDs are found with
+// a bitmap over their (dense) range rather than an ordered set. Both give
+// exactly what the plain reflective walk over an ordered set gives
+// (tests/server/answer_nodes_test.cc checks it).
 //
 //   v1::AccessRecord record;
 //   MergeNamedNodes(record, request);
 //   record.set_nodes_answered(0);  // Count answer nodes only.
-//   MergeNamedNodes(record, first_page);
+//   MergeNamedNodes(record, response);     // A unary answer, or
+//   MergeIds(record, ids, namespaces);     // a streamed one's, from its PageSource.
 //
 // Thread-safety: pure functions over values.
 #ifndef LINEAGE_SERVER_SERVICE_ANSWER_NODES_H_

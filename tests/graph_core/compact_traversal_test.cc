@@ -122,7 +122,7 @@ void CompactTraversalTest::CheckRandomGraph(bool cycles) {
   index_->RebuildCompact();
   const uint64_t built_at = next_index_;
   AppendRuns({runs.begin() + 300, runs.end()}, 23);
-  const GraphIndex::CompactStats stats = index_->compact_stats();
+  const GraphIndex::CompactStats stats = index_->stats().compact;
   EXPECT_EQ(stats.size, built_at);
   EXPECT_GT(stats.dirty, 0u);  // Old versions read by later runs.
   EXPECT_GT(stats.nodes, stats.dirty + 100);
@@ -234,7 +234,7 @@ TEST_F(CompactTraversalTest, EdgesAppliedDuringARebuildAreDirtyInTheNewOne) {
   ASSERT_LT(VersionId(early), 8u);
   index_->RebuildCompact();
   ASSERT_EQ(next_index_, 41u) << "the hook did not run";
-  EXPECT_EQ(index_->compact_stats().size, 40u);
+  EXPECT_EQ(index_->stats().compact.size, 40u);
   TraversalSpec spec;
   spec.start = {VersionId(early)};
   spec.max_depth = 1;

@@ -26,7 +26,9 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -36,6 +38,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "bench/graph/call_floor.h"
 #include "bench/graph/lineage_reader.h"
 #include "bench/graph/pg_client.h"
@@ -59,6 +62,11 @@ ABSL_FLAG(std::string, shapes, "", "Comma-separated shape names to run (default:
 ABSL_FLAG(std::string, results, "", "Also write the table here (Markdown).");
 ABSL_FLAG(int, floor_calls, 300, "Calls for each per-call floor measurement (0: skip).");
 ABSL_FLAG(std::string, data_dir, "", "lineaged's data directory (for the fdatasync floor).");
+ABSL_FLAG(int, concurrency, 0,
+          "After the table, also run each shape from this many concurrent clients on each "
+          "side (lineaged: one connection each; PostgreSQL: one session each) for "
+          "--concurrent_seconds, and print queries/s and latency (0: skip).");
+ABSL_FLAG(double, concurrent_seconds, 5, "Duration of each side's concurrent phase per shape.");
 
 namespace lineage::bench {
 namespace {
@@ -253,6 +261,117 @@ std::vector<Shape> Shapes(LineageReader& reader) {
   };
 }
 
+// Many clients at once: what group commit of access records and the query
+// pool give under load, against PostgreSQL with as many sessions. Each
+// client walks the start points from its own offset until the time is up;
+// answers were already checked equal in the sequential part.
+struct Concurrent {
+  double per_second = 0;
+  std::vector<double> ms;
+};
+
+absl::StatusOr<Concurrent> RunClients(int clients, double seconds,
+                                      const std::function<absl::StatusOr<std::function<
+                                          absl::Status(const std::string&)>>(int)>& make_client,
+                                      const std::vector<Sample>& starts) {
+  std::vector<std::function<absl::Status(const std::string&)>> ask;
+  for (int c = 0; c < clients; ++c) {
+    ASSIGN_OR_RETURN(auto one, make_client(c));
+    ask.push_back(std::move(one));
+  }
+  absl::Mutex mu;
+  absl::Status failed;
+  std::vector<double> all;
+  const Clock::time_point t0 = Clock::now();
+  const Clock::time_point end =
+      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      std::vector<double> mine;
+      for (size_t i = static_cast<size_t>(c) * starts.size() / clients; Clock::now() < end; ++i) {
+        const Clock::time_point q0 = Clock::now();
+        if (absl::Status s = ask[c](starts[i % starts.size()].start); !s.ok()) {
+          absl::MutexLock lock(&mu);
+          failed = s;
+          return;
+        }
+        mine.push_back(Ms(Clock::now() - q0));
+      }
+      absl::MutexLock lock(&mu);
+      all.insert(all.end(), mine.begin(), mine.end());
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  RETURN_IF_ERROR(failed);
+  Concurrent out;
+  out.per_second = all.size() / (Ms(Clock::now() - t0) / 1000.0);
+  out.ms = std::move(all);
+  return out;
+}
+
+absl::StatusOr<std::string> ConcurrentTable(
+    const std::vector<std::string>& names,
+    const std::map<std::string, std::vector<Sample>>& starts_of) {
+  const int clients = absl::GetFlag(FLAGS_concurrency);
+  const double seconds = absl::GetFlag(FLAGS_concurrent_seconds);
+  std::string table = absl::StrCat(
+      "| query shape (", clients,
+      " clients each) | lineaged queries/s | lineaged p50 / p99 | PostgreSQL queries/s | "
+      "PostgreSQL p50 / p99 | throughput ratio |\n|---|---|---|---|---|---|\n");
+  // Each lineaged client: its own channel (a distinct argument keeps gRPC
+  // from sharing one connection) and reader.
+  std::vector<std::unique_ptr<LineageReader>> readers;
+  std::vector<std::vector<Shape>> reader_shapes;
+  for (int c = 0; c < clients; ++c) {
+    grpc::ChannelArguments args = LineageReader::ChannelArgs();
+    args.SetInt("graph_query_bench.client", c);
+    readers.push_back(std::make_unique<LineageReader>(grpc::CreateCustomChannel(
+        absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials(), args)));
+    reader_shapes.push_back(Shapes(*readers.back()));
+  }
+  std::vector<std::unique_ptr<PgClient>> sessions;
+  for (int c = 0; c < clients; ++c) {
+    ASSIGN_OR_RETURN(std::unique_ptr<PgClient> pg, PgClient::Connect(absl::GetFlag(FLAGS_pg)));
+    sessions.push_back(std::move(pg));
+  }
+  for (size_t k = 0; k < reader_shapes[0].size(); ++k) {
+    const Shape& shape = reader_shapes[0][k];
+    if (std::find(names.begin(), names.end(), shape.name) == names.end()) continue;
+    const std::vector<Sample>& starts = starts_of.at(shape.name);
+    for (auto& pg : sessions) RETURN_IF_ERROR(pg->Prepare(shape.name, shape.sql, 1));
+    ASSIGN_OR_RETURN(
+        Concurrent server,
+        RunClients(clients, seconds,
+                   [&](int c) -> absl::StatusOr<std::function<absl::Status(const std::string&)>> {
+                     const Shape& mine = reader_shapes[c][k];
+                     return [&mine](const std::string& start) {
+                       return mine.server(start).status();
+                     };
+                   },
+                   starts));
+    ASSIGN_OR_RETURN(
+        Concurrent pg,
+        RunClients(clients, seconds,
+                   [&](int c) -> absl::StatusOr<std::function<absl::Status(const std::string&)>> {
+                     PgClient* session = sessions[c].get();
+                     const std::string name = shape.name;
+                     return [session, name](const std::string& start) {
+                       return session->QueryIds(name, {start}).status();
+                     };
+                   },
+                   starts));
+    absl::StrAppendFormat(&table, "| %s | %.0f | %.2f / %.2f ms | %.0f | %.2f / %.2f ms | %.1fx |\n",
+                          shape.title, server.per_second, Percentile(server.ms, 0.5),
+                          Percentile(server.ms, 0.99), pg.per_second, Percentile(pg.ms, 0.5),
+                          Percentile(pg.ms, 0.99), server.per_second / pg.per_second);
+    std::printf("concurrent %s: lineaged %.0f/s, PostgreSQL %.0f/s\n", shape.name.c_str(),
+                server.per_second, pg.per_second);
+    std::fflush(stdout);
+  }
+  return table + "\n";
+}
+
 absl::Status Run() {
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials(),
@@ -286,9 +405,11 @@ absl::Status Run() {
   const int rounds = absl::GetFlag(FLAGS_rounds);
   const size_t max_samples = absl::GetFlag(FLAGS_max_samples);
   std::vector<std::pair<const Shape*, Measured>> results;
+  std::map<std::string, std::vector<Sample>> starts_of;  // By shape name.
   for (const Shape& shape : shapes) {
     std::vector<Sample> starts = samples[shape.category];
     if (starts.size() > max_samples) starts.resize(max_samples);
+    starts_of[shape.name] = starts;
     if (starts.empty()) return absl::NotFoundError(absl::StrCat("no samples for ", shape.category));
     RETURN_IF_ERROR(pg->Prepare(shape.name, shape.sql, 1));
     Measured m;
@@ -388,15 +509,21 @@ absl::Status Run() {
     row("PostgreSQL: SELECT 1 (prepared, over TCP loopback)", pg_ms);
     floor += "\n";
   }
+  std::string concurrent;
+  if (absl::GetFlag(FLAGS_concurrency) > 0) {
+    std::vector<std::string> names;
+    for (const Shape& shape : shapes) names.push_back(shape.name);
+    ASSIGN_OR_RETURN(concurrent, ConcurrentTable(names, starts_of));
+  }
   std::string memory;
   if (const int pid = absl::GetFlag(FLAGS_lineaged_pid); pid > 0) {
     memory = absl::StrCat("lineaged resident memory: VmRSS ", ProcStatus(pid, "VmRSS:"),
                           ", peak VmHWM ", ProcStatus(pid, "VmHWM:"), "\n");
   }
   const std::string footer = absl::StrCat(memory, "PostgreSQL settings: ", settings, "\n");
-  std::printf("\n%s\n%s%s", table.c_str(), floor.c_str(), footer.c_str());
+  std::printf("\n%s\n%s%s%s", table.c_str(), floor.c_str(), concurrent.c_str(), footer.c_str());
   if (const std::string path = absl::GetFlag(FLAGS_results); !path.empty()) {
-    RETURN_IF_ERROR(ReplaceFile(path, absl::StrCat(table, "\n", floor, footer)));
+    RETURN_IF_ERROR(ReplaceFile(path, absl::StrCat(table, "\n", floor, concurrent, footer)));
   }
   return absl::OkStatus();
 }

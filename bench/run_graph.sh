@@ -32,6 +32,7 @@
 #                    per node) or full (every node's whole path; messages)
 #   LAYOUT           answer layout asked of lineaged: columns (default; packed
 #                    node IDs, kinds and depths) or messages (a Node each)
+#   CONCURRENCY=N    also run each shape from N clients at once on both sides
 #   WAIT_QUIET=1     wait (up to 30 min) for a 1-minute load average below 1
 #   LINEAGED_GLIBC_TUNABLES  lineaged's GLIBC_TUNABLES (default
 #                    glibc.malloc.hugetlb=1, as deploy/ sets it; "" for none)
@@ -219,7 +220,7 @@ echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   --samples="$dir/export/samples.tsv" --lineaged_pid="$lineaged_pid" \
   --rounds="${ROUNDS:-3}" --max_samples="${SAMPLES:-60}" --shapes="${SHAPES:-}" \
   --page_size="${PAGE_SIZE:-100000}" --impact_witness="${IMPACT_WITNESS:-predecessor}" \
-  --layout="${LAYOUT:-columns}" \
+  --layout="${LAYOUT:-columns}" --concurrency="${CONCURRENCY:-0}" \
   --data_dir="$dir/lineage/data" --results="$dir/results.md"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 pss_kib() {  # Sum of proportional set sizes (shared memory counted once).

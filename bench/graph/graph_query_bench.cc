@@ -270,15 +270,12 @@ struct Concurrent {
   std::vector<double> ms;
 };
 
-absl::StatusOr<Concurrent> RunClients(int clients, double seconds,
-                                      const std::function<absl::StatusOr<std::function<
-                                          absl::Status(const std::string&)>>(int)>& make_client,
+using Ask = std::function<absl::Status(const std::string& start)>;
+
+// Runs ask[c] on thread c, over `starts`, for `seconds`.
+absl::StatusOr<Concurrent> RunClients(const std::vector<Ask>& ask, double seconds,
                                       const std::vector<Sample>& starts) {
-  std::vector<std::function<absl::Status(const std::string&)>> ask;
-  for (int c = 0; c < clients; ++c) {
-    ASSIGN_OR_RETURN(auto one, make_client(c));
-    ask.push_back(std::move(one));
-  }
+  const size_t clients = ask.size();
   absl::Mutex mu;
   absl::Status failed;
   std::vector<double> all;
@@ -286,10 +283,10 @@ absl::StatusOr<Concurrent> RunClients(int clients, double seconds,
   const Clock::time_point end =
       t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
+  for (size_t c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       std::vector<double> mine;
-      for (size_t i = static_cast<size_t>(c) * starts.size() / clients; Clock::now() < end; ++i) {
+      for (size_t i = c * starts.size() / clients; Clock::now() < end; ++i) {
         const Clock::time_point q0 = Clock::now();
         if (absl::Status s = ask[c](starts[i % starts.size()].start); !s.ok()) {
           absl::MutexLock lock(&mu);
@@ -310,8 +307,8 @@ absl::StatusOr<Concurrent> RunClients(int clients, double seconds,
   return out;
 }
 
+// `starts_of`: the start points of each shape to run, by shape name.
 absl::StatusOr<std::string> ConcurrentTable(
-    const std::vector<std::string>& names,
     const std::map<std::string, std::vector<Sample>>& starts_of) {
   const int clients = absl::GetFlag(FLAGS_concurrency);
   const double seconds = absl::GetFlag(FLAGS_concurrent_seconds);
@@ -323,44 +320,33 @@ absl::StatusOr<std::string> ConcurrentTable(
   // from sharing one connection) and reader.
   std::vector<std::unique_ptr<LineageReader>> readers;
   std::vector<std::vector<Shape>> reader_shapes;
+  std::vector<std::unique_ptr<PgClient>> sessions;
   for (int c = 0; c < clients; ++c) {
     grpc::ChannelArguments args = LineageReader::ChannelArgs();
     args.SetInt("graph_query_bench.client", c);
     readers.push_back(std::make_unique<LineageReader>(grpc::CreateCustomChannel(
         absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials(), args)));
     reader_shapes.push_back(Shapes(*readers.back()));
-  }
-  std::vector<std::unique_ptr<PgClient>> sessions;
-  for (int c = 0; c < clients; ++c) {
     ASSIGN_OR_RETURN(std::unique_ptr<PgClient> pg, PgClient::Connect(absl::GetFlag(FLAGS_pg)));
     sessions.push_back(std::move(pg));
   }
   for (size_t k = 0; k < reader_shapes[0].size(); ++k) {
     const Shape& shape = reader_shapes[0][k];
-    if (std::find(names.begin(), names.end(), shape.name) == names.end()) continue;
-    const std::vector<Sample>& starts = starts_of.at(shape.name);
-    for (auto& pg : sessions) RETURN_IF_ERROR(pg->Prepare(shape.name, shape.sql, 1));
-    ASSIGN_OR_RETURN(
-        Concurrent server,
-        RunClients(clients, seconds,
-                   [&](int c) -> absl::StatusOr<std::function<absl::Status(const std::string&)>> {
-                     const Shape& mine = reader_shapes[c][k];
-                     return [&mine](const std::string& start) {
-                       return mine.server(start).status();
-                     };
-                   },
-                   starts));
-    ASSIGN_OR_RETURN(
-        Concurrent pg,
-        RunClients(clients, seconds,
-                   [&](int c) -> absl::StatusOr<std::function<absl::Status(const std::string&)>> {
-                     PgClient* session = sessions[c].get();
-                     const std::string name = shape.name;
-                     return [session, name](const std::string& start) {
-                       return session->QueryIds(name, {start}).status();
-                     };
-                   },
-                   starts));
+    auto starts = starts_of.find(shape.name);
+    if (starts == starts_of.end()) continue;
+    std::vector<Ask> lineaged_clients, pg_clients;
+    for (int c = 0; c < clients; ++c) {
+      const Shape& mine = reader_shapes[c][k];
+      lineaged_clients.push_back(
+          [&mine](const std::string& start) { return mine.server(start).status(); });
+      PgClient* session = sessions[c].get();
+      RETURN_IF_ERROR(session->Prepare(shape.name, shape.sql, 1));
+      pg_clients.push_back([session, name = shape.name](const std::string& start) {
+        return session->QueryIds(name, {start}).status();
+      });
+    }
+    ASSIGN_OR_RETURN(Concurrent server, RunClients(lineaged_clients, seconds, starts->second));
+    ASSIGN_OR_RETURN(Concurrent pg, RunClients(pg_clients, seconds, starts->second));
     absl::StrAppendFormat(&table, "| %s | %.0f | %.2f / %.2f ms | %.0f | %.2f / %.2f ms | %.1fx |\n",
                           shape.title, server.per_second, Percentile(server.ms, 0.5),
                           Percentile(server.ms, 0.99), pg.per_second, Percentile(pg.ms, 0.5),
@@ -511,9 +497,7 @@ absl::Status Run() {
   }
   std::string concurrent;
   if (absl::GetFlag(FLAGS_concurrency) > 0) {
-    std::vector<std::string> names;
-    for (const Shape& shape : shapes) names.push_back(shape.name);
-    ASSIGN_OR_RETURN(concurrent, ConcurrentTable(names, starts_of));
+    ASSIGN_OR_RETURN(concurrent, ConcurrentTable(starts_of));
   }
   std::string memory;
   if (const int pid = absl::GetFlag(FLAGS_lineaged_pid); pid > 0) {

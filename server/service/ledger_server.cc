@@ -11,6 +11,7 @@
 #include "common/files.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "server/service/tls_floor.h"
 
 namespace lineage {
 
@@ -54,6 +55,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     if (!contents.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("TLS: ", contents.status().message()));
     }
+  }
+  // gRPC 1.51 would also accept TLS 1.2: every context this process makes
+  // gets OpenSSL's TLS 1.3-only configuration first.
+  if (absl::Status floor = RequireTls13(); !floor.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("TLS: ", floor.message()));
   }
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       options.tls_key_file, options.tls_cert_file, options.tls_client_ca_file,

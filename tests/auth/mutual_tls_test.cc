@@ -325,11 +325,25 @@ TEST_F(MutualTlsTest, RateLimitsExhaustOnlyTheirPrincipal) {
   EXPECT_TRUE(ClientAs(kAuditor)->GetCheckpoint().ok());
 }
 
-// The transport really is TLS 1.3 with the client certificate required.
-TEST_F(MutualTlsTest, HandshakeIsTls13) {
-  const IssuedCert client = ClientCert(kAuditor);
+// A TLS handshake with the server by OpenSSL directly (as the auditor,
+// offering h2), with protocol versions up to `max_version`: the negotiated
+// version and the verify result, or the handshake's error.
+struct Handshake {
+  bool connected = false;
+  int version = 0;
+  long verify_result = -1;
+  std::string error;
+};
+
+Handshake HandshakeWith(const TestCa& ca, const IssuedCert& client, int port, int max_version) {
+  Handshake out;
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  BIO* ca_bio = BIO_new_mem_buf(ca_.cert_pem().data(), static_cast<int>(ca_.cert_pem().size()));
+  // As a client outside this process would: the server's TLS 1.3-only
+  // configuration is process-wide, so clear what it set on this context.
+  SSL_CTX_clear_options(ctx, SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, max_version);
+  BIO* ca_bio = BIO_new_mem_buf(ca.cert_pem().data(), static_cast<int>(ca.cert_pem().size()));
   X509* ca_cert = PEM_read_bio_X509(ca_bio, nullptr, nullptr, nullptr);
   X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca_cert);
   BIO* cert_bio = BIO_new_mem_buf(client.cert_pem.data(), static_cast<int>(client.cert_pem.size()));
@@ -344,16 +358,24 @@ TEST_F(MutualTlsTest, HandshakeIsTls13) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  SSL* ssl = SSL_new(ctx);
-  SSL_set_fd(ssl, fd);
-  SSL_set_tlsext_host_name(ssl, "localhost");
-  ASSERT_EQ(SSL_connect(ssl), 1) << ERR_error_string(ERR_get_error(), nullptr);
-  EXPECT_EQ(SSL_version(ssl), TLS1_3_VERSION);
-  EXPECT_EQ(SSL_get_verify_result(ssl), X509_V_OK);
-  SSL_free(ssl);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    out.error = "connect failed";
+  } else {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    if (SSL_connect(ssl) == 1) {
+      out.connected = true;
+      out.version = SSL_version(ssl);
+      out.verify_result = SSL_get_verify_result(ssl);
+    } else {
+      out.error = ERR_error_string(ERR_get_error(), nullptr);
+    }
+    SSL_free(ssl);
+  }
+  ERR_clear_error();
   close(fd);
   X509_free(cert);
   X509_free(ca_cert);
@@ -362,6 +384,28 @@ TEST_F(MutualTlsTest, HandshakeIsTls13) {
   BIO_free(cert_bio);
   BIO_free(key_bio);
   SSL_CTX_free(ctx);
+  return out;
+}
+
+// The transport really is TLS 1.3 with the client certificate required.
+TEST_F(MutualTlsTest, HandshakeIsTls13) {
+  const Handshake h = HandshakeWith(ca_, ClientCert(kAuditor), server_->port(), TLS1_3_VERSION);
+  ASSERT_TRUE(h.connected) << h.error;
+  EXPECT_EQ(h.version, TLS1_3_VERSION);
+  EXPECT_EQ(h.verify_result, X509_V_OK);
+}
+
+// gRPC alone would settle for TLS 1.2 with such a client; the server refuses
+// it, and still serves TLS 1.3 clients afterwards.
+TEST_F(MutualTlsTest, AClientOfferingOnlyTls12IsRefused) {
+  const IssuedCert client = ClientCert(kAuditor);
+  const Handshake old = HandshakeWith(ca_, client, server_->port(), TLS1_2_VERSION);
+  // (The server ends the connection: the client sees an EOF, not an alert.)
+  EXPECT_FALSE(old.connected) << "negotiated version " << std::hex << old.version;
+  const Handshake current = HandshakeWith(ca_, client, server_->port(), TLS1_3_VERSION);
+  ASSERT_TRUE(current.connected) << current.error;
+  EXPECT_EQ(current.version, TLS1_3_VERSION);
+  EXPECT_TRUE(ClientAs(kAuditor)->GetCheckpoint().ok());
 }
 
 TEST(ListenSafetyTest, PlaintextOffLoopbackNeedsTheInsecureFlag) {

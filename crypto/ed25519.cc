@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "crypto/openssl_error.h"
 #include "crypto/openssl_ptr.h"
 
 namespace lineage {
@@ -22,15 +23,6 @@ EVP_MD_CTX* ThreadVerifyContext() {
   return ctx.get();
 }
 
-std::string OpenSslError() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(code, buf, sizeof(buf));
-  return buf;
-}
-
 std::string BioToString(BIO* bio) {
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
@@ -42,7 +34,7 @@ absl::StatusOr<std::string> RawPublic(EVP_PKEY* pkey) {
   size_t len = raw.size();
   if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(raw.data()), &len) != 1 ||
       len != kEd25519PublicKeySize) {
-    return absl::InvalidArgumentError("not an Ed25519 key: " + OpenSslError());
+    return absl::InvalidArgumentError("not an Ed25519 key: " + DrainOpenSslErrors());
   }
   return raw;
 }
@@ -57,7 +49,7 @@ absl::StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromRaw(absl::string_view raw
   EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
   if (pkey == nullptr) {
-    return absl::InvalidArgumentError("Ed25519 public key rejected: " + OpenSslError());
+    return absl::InvalidArgumentError("Ed25519 public key rejected: " + DrainOpenSslErrors());
   }
   return Ed25519PublicKey(Share(pkey), std::string(raw));
 }
@@ -66,7 +58,7 @@ absl::StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromPem(absl::string_view pem
   UniqueBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   EVP_PKEY* pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (pkey == nullptr) {
-    return absl::InvalidArgumentError("not a PEM PUBLIC KEY block: " + OpenSslError());
+    return absl::InvalidArgumentError("not a PEM PUBLIC KEY block: " + DrainOpenSslErrors());
   }
   std::shared_ptr<EVP_PKEY> owned = Share(pkey);
   if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
@@ -86,12 +78,11 @@ absl::Status Ed25519PublicKey::Verify(absl::string_view message,
   EVP_MD_CTX* ctx = ThreadVerifyContext();
   EVP_MD_CTX_reset(ctx);
   if (EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey_.get()) != 1) {
-    return absl::InternalError("EVP_DigestVerifyInit failed: " + OpenSslError());
+    return absl::InternalError("EVP_DigestVerifyInit failed: " + DrainOpenSslErrors());
   }
   int ok = EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()),
-                            message.size());
+                            reinterpret_cast<const unsigned char*>(message.data()), message.size());
   if (ok != 1) {
     ERR_clear_error();
     return absl::UnauthenticatedError("Ed25519 signature does not verify");
@@ -119,7 +110,8 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPkey(EVP_PKEY* pkey) {
 
 absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::Generate() {
   EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  if (pkey == nullptr) return absl::InternalError("Ed25519 key generation failed: " + OpenSslError());
+  if (pkey == nullptr)
+    return absl::InternalError("Ed25519 key generation failed: " + DrainOpenSslErrors());
   return FromPkey(pkey);
 }
 
@@ -130,7 +122,8 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromSeed(absl::string_view 
   }
   EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), seed.size());
-  if (pkey == nullptr) return absl::InvalidArgumentError("Ed25519 seed rejected: " + OpenSslError());
+  if (pkey == nullptr)
+    return absl::InvalidArgumentError("Ed25519 seed rejected: " + DrainOpenSslErrors());
   return FromPkey(pkey);
 }
 

@@ -9,6 +9,7 @@
 #define LINEAGE_CRYPTO_OPENSSL_PTR_H_
 
 #include <openssl/bio.h>
+#include <openssl/conf.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -18,12 +19,14 @@ namespace lineage {
 
 struct OpenSslFree {
   void operator()(BIO* p) const { BIO_free(p); }
+  void operator()(CONF* p) const { NCONF_free(p); }
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
   void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
   void operator()(X509* p) const { X509_free(p); }
 };
 
 using UniqueBio = std::unique_ptr<BIO, OpenSslFree>;
+using UniqueConf = std::unique_ptr<CONF, OpenSslFree>;
 using UniquePkey = std::unique_ptr<EVP_PKEY, OpenSslFree>;
 using UniqueMdCtx = std::unique_ptr<EVP_MD_CTX, OpenSslFree>;
 using UniqueX509 = std::unique_ptr<X509, OpenSslFree>;

@@ -1,7 +1,6 @@
 #include "server/service/tls_floor.h"
 
 #include <openssl/conf.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <memory>
@@ -9,6 +8,8 @@
 
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
+#include "crypto/openssl_error.h"
+#include "crypto/openssl_ptr.h"
 
 namespace lineage {
 namespace {
@@ -25,35 +26,28 @@ constexpr char kConfig[] =
     "Protocol = -ALL, TLSv1.3\n"
     "CipherString = DEFAULT:@SECLEVEL=2\n";
 
-std::string OpenSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    absl::StrAppend(&out, out.empty() ? "" : "; ", buf);
-  }
-  return out.empty() ? "no OpenSSL error" : out;
-}
-
 absl::Status Apply() {
   if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, nullptr) != 1) {
-    return absl::InternalError(absl::StrCat("OPENSSL_init_ssl: ", OpenSslErrors()));
+    return absl::InternalError(absl::StrCat("OPENSSL_init_ssl: ", DrainOpenSslErrors()));
   }
   OPENSSL_load_builtin_modules();
-  std::unique_ptr<CONF, decltype(&NCONF_free)> conf(NCONF_new(nullptr), NCONF_free);
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(kConfig, -1), BIO_free);
+  UniqueConf conf(NCONF_new(nullptr));
+  UniqueBio bio(BIO_new_mem_buf(kConfig, -1));
   long error_line = 0;
-  if (conf == nullptr || bio == nullptr || NCONF_load_bio(conf.get(), bio.get(), &error_line) != 1 ||
+  if (conf == nullptr || bio == nullptr ||
+      NCONF_load_bio(conf.get(), bio.get(), &error_line) != 1 ||
       CONF_modules_load(conf.get(), nullptr, 0) != 1) {
     return absl::InternalError(
-        absl::StrCat("loading the TLS 1.3-only OpenSSL configuration: ", OpenSslErrors()));
+        absl::StrCat("loading the TLS 1.3-only OpenSSL configuration: ", DrainOpenSslErrors()));
   }
   // What gRPC will get: a fresh context, with gRPC's own minimum applied.
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_server_method()),
                                                         SSL_CTX_free);
-  if (ctx == nullptr) return absl::InternalError(absl::StrCat("SSL_CTX_new: ", OpenSslErrors()));
+  if (ctx == nullptr)
+    return absl::InternalError(absl::StrCat("SSL_CTX_new: ", DrainOpenSslErrors()));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  const uint64_t below13 = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TLSv1_2;
+  const uint64_t below13 =
+      SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TLSv1_2;
   const uint64_t options = SSL_CTX_get_options(ctx.get());
   if ((options & below13) != below13 || (options & SSL_OP_NO_TLSv1_3) != 0) {
     return absl::InternalError(

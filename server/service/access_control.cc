@@ -78,8 +78,7 @@ RejectedStream<Reactor>::RejectedStream(const absl::Status& status) {
   this->Finish(ToGrpcStatus(status));
 }
 
-template class RejectedStream<grpc::ServerWriteReactor<v1::TraverseResponse>>;
-template class RejectedStream<grpc::ServerWriteReactor<v1::DeletionImpactResponse>>;
+template class RejectedStream<grpc::ServerWriteReactor<grpc::ByteBuffer>>;
 template class RejectedStream<
     grpc::ServerBidiReactor<v1::AppendEventsRequest, v1::AppendEventsResponse>>;
 

@@ -4,7 +4,8 @@
 // poll the caller's deadline and cancellation as they go: a deadline that
 // passes stops the work with DEADLINE_EXCEEDED. Streamed answers build each
 // page only when the previous one was written, so a slow reader holds one
-// page, not the whole answer.
+// page, not the whole answer. The two streamed methods are registered raw
+// (see server/service/paged_writer.h); the wire format is the proto's.
 //
 // Thread-safety: safe for concurrent calls. The queries must outlive it.
 #ifndef LINEAGE_SERVER_SERVICE_LINEAGE_SERVICE_H_
@@ -17,18 +18,22 @@
 
 namespace lineage {
 
-class LineageServiceImpl final : public v1::LineageService::CallbackService {
+class LineageServiceImpl final : public v1::LineageService::WithRawCallbackMethod_Traverse<
+                                     v1::LineageService::WithRawCallbackMethod_DeletionImpact<
+                                         v1::LineageService::CallbackService>> {
  public:
   // `threads`: query threads (0: one per core).
   LineageServiceImpl(const LineageQueries& queries, ServiceEdge& edge, int threads);
 
-  grpc::ServerWriteReactor<v1::TraverseResponse>* Traverse(
-      grpc::CallbackServerContext* context, const v1::TraverseRequest* request) override;
+  // Raw: a lineage.v1.TraverseRequest in, lineage.v1.TraverseResponse pages out.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Traverse(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* Trace(grpc::CallbackServerContext* context,
                                   const v1::TraceRequest* request,
                                   v1::TraceResponse* response) override;
-  grpc::ServerWriteReactor<v1::DeletionImpactResponse>* DeletionImpact(
-      grpc::CallbackServerContext* context, const v1::DeletionImpactRequest* request) override;
+  // Raw: a lineage.v1.DeletionImpactRequest in, DeletionImpactResponse pages out.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* DeletionImpact(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* SearchNodes(grpc::CallbackServerContext* context,
                                         const v1::SearchNodesRequest* request,
                                         v1::SearchNodesResponse* response) override;

@@ -244,6 +244,28 @@ TEST_P(AuditPipelineTest, DeletionImpactRejectsWhatIsNotASource) {
   EXPECT_TRUE(none.last.complete());
 }
 
+TEST_P(AuditPipelineTest, StreamedRequestsThatDoNotParseAreInvalidArgumentNamingTheMessage) {
+  // Strings that are not UTF-8: the client sends them (protobuf only logs),
+  // the server cannot parse the request. The two streamed methods parse
+  // their own requests (server/service/paged_writer.h) and say what was
+  // wrong, where gRPC's typed handlers answer UNIMPLEMENTED with no message.
+  v1::DeletionImpactRequest impact;
+  impact.add_subject_tokens(std::string(8, '\xff'));
+  absl::Status status = ledger_.graph().DeletionImpact(impact).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(status.message(),
+              HasSubstr("not a valid serialized lineage.v1.DeletionImpactRequest"));
+  v1::TraverseRequest traverse;
+  *traverse.add_start() = ByName(v1::NODE_KIND_DATASET, std::string(4, '\xfe'), "x");
+  status = ledger_.graph().Traverse(traverse).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(status.message(), HasSubstr("not a valid serialized lineage.v1.TraverseRequest"));
+  // The server goes on answering.
+  v1::DeletionImpactRequest nobody;
+  nobody.add_subject_tokens("hmac:subject-zzzz");
+  EXPECT_TRUE(Impact(nobody).last.complete());
+}
+
 TEST_P(AuditPipelineTest, TraceFromADeploymentGivesShortestPathsFirst) {
   v1::TraceRequest request;
   *request.mutable_target() = ByName(v1::NODE_KIND_DEPLOYMENT, "acme.serving", "fraud-api-prod");

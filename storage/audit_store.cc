@@ -13,6 +13,7 @@ namespace {
 
 constexpr absl::string_view kNextSequenceKey = "audit_next_sequence";
 constexpr absl::string_view kPendingIndexKey = "audit_index_pending";
+constexpr absl::string_view kOpenRecordsKey = "audit_open";
 
 std::string TimeKey(uint64_t time, uint64_t sequence) {
   std::string key = BigEndian64(time);
@@ -135,8 +136,35 @@ absl::StatusOr<uint64_t> AuditStore::MigrateLegacyNodeIndex() const {
   }
 }
 
-void AuditStore::PutPendingIndex(WriteBatch& batch, const std::vector<std::string>& record_keys) const {
-  batch.PutBlind(Column::kMeta, kPendingIndexKey, absl::StrJoin(record_keys, ""));
+namespace {
+
+// A meta value that lists record keys (16 bytes each, concatenated).
+absl::StatusOr<std::vector<std::string>> ReadKeyList(const Database& db, absl::string_view name) {
+  absl::StatusOr<std::string> value = db.Get(Column::kMeta, name);
+  if (absl::IsNotFound(value.status())) return std::vector<std::string>();
+  if (!value.ok()) return value.status();
+  if (value->size() % 16 != 0) {
+    return absl::DataLossError(
+        absl::StrCat("meta/", name, " is ", value->size(), " bytes, not a multiple of 16"));
+  }
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < value->size(); i += 16) keys.push_back(value->substr(i, 16));
+  return keys;
+}
+
+void PutKeyList(WriteBatch& batch, absl::string_view name, const std::vector<std::string>& keys) {
+  if (keys.empty()) {
+    batch.Delete(Column::kMeta, name);
+  } else {
+    batch.PutBlind(Column::kMeta, name, absl::StrJoin(keys, ""));
+  }
+}
+
+}  // namespace
+
+void AuditStore::PutPendingIndex(WriteBatch& batch,
+                                 const std::vector<std::string>& record_keys) const {
+  PutKeyList(batch, kPendingIndexKey, record_keys);
 }
 
 void AuditStore::ClearPendingIndex(WriteBatch& batch) const {
@@ -144,16 +172,16 @@ void AuditStore::ClearPendingIndex(WriteBatch& batch) const {
 }
 
 absl::StatusOr<std::vector<std::string>> AuditStore::ReadPendingIndex() const {
-  absl::StatusOr<std::string> value = db_.Get(Column::kMeta, kPendingIndexKey);
-  if (absl::IsNotFound(value.status())) return std::vector<std::string>();
-  if (!value.ok()) return value.status();
-  if (value->size() % 16 != 0) {
-    return absl::DataLossError(absl::StrCat("meta/audit_index_pending is ", value->size(),
-                                            " bytes, not a multiple of 16"));
-  }
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < value->size(); i += 16) keys.push_back(value->substr(i, 16));
-  return keys;
+  return ReadKeyList(db_, kPendingIndexKey);
+}
+
+void AuditStore::PutOpenRecords(WriteBatch& batch,
+                                const std::vector<std::string>& record_keys) const {
+  PutKeyList(batch, kOpenRecordsKey, record_keys);
+}
+
+absl::StatusOr<std::vector<std::string>> AuditStore::ReadOpenRecords() const {
+  return ReadKeyList(db_, kOpenRecordsKey);
 }
 
 absl::StatusOr<std::string> AuditStore::ReadRecord(absl::string_view record_key) const {

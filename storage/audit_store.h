@@ -9,6 +9,7 @@
 //   MigrateLegacyNodeIndex converts it)
 //   meta         "audit_next_sequence"                            next sequence (8)
 //   meta         "audit_index_pending"                            record keys (16 each)
+//   meta         "audit_open"                                     record keys (16 each)
 //
 // Thread-safety: stateless apart from the Database reference.
 #ifndef LINEAGE_STORAGE_AUDIT_STORE_H_
@@ -55,6 +56,12 @@ class AuditStore {
   void PutPendingIndex(WriteBatch& batch, const std::vector<std::string>& record_keys) const;
   void ClearPendingIndex(WriteBatch& batch) const;
   absl::StatusOr<std::vector<std::string>> ReadPendingIndex() const;
+  // The records written before their answer was known (AuditLog::Open)
+  // and not yet completed: the whole list, rewritten in each batch that
+  // opens or completes one (empty deletes it); read at start to recompute
+  // what a crash left open.
+  void PutOpenRecords(WriteBatch& batch, const std::vector<std::string>& record_keys) const;
+  absl::StatusOr<std::vector<std::string>> ReadOpenRecords() const;
   // NOT_FOUND if there is no such record.
   absl::StatusOr<std::string> ReadRecord(absl::string_view record_key) const;
 

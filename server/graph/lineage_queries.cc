@@ -116,12 +116,11 @@ absl::StatusOr<std::vector<uint64_t>> ResolveAll(
 
 }  // namespace
 
-absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_of) const {
+absl::StatusOr<uint64_t> LineageQueries::ResolveAsOf(const v1::AsOf& as_of) const {
   std::shared_ptr<const PublishedCheckpoint> latest = ledger_.LatestCheckpoint();
   if (latest == nullptr) {
     return absl::FailedPreconditionError("the log has no verified checkpoint to answer at");
   }
-  Snapshot snap;
   switch (as_of.point_case()) {
     case v1::AsOf::kTreeSize:
       if (as_of.tree_size() > latest->checkpoint.size) {
@@ -129,16 +128,18 @@ absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_o
                                                        ", want at most the latest checkpoint's ",
                                                        latest->checkpoint.size));
       }
-      snap.size = as_of.tree_size();
-      break;
-    case v1::AsOf::kTime: {
+      return as_of.tree_size();
+    case v1::AsOf::kTime:
       RETURN_IF_ERROR(ValidateProtoTime(as_of.time(), "as_of.time"));
-      ASSIGN_OR_RETURN(snap.size, ledger_.SizeAtTime(FromProtoTime(as_of.time())));
-      break;
-    }
+      return ledger_.SizeAtTime(FromProtoTime(as_of.time()));
     default:
-      snap.size = latest->checkpoint.size;
+      return latest->checkpoint.size;
   }
+}
+
+absl::StatusOr<LineageQueries::Snapshot> LineageQueries::At(const v1::AsOf& as_of) const {
+  Snapshot snap;
+  ASSIGN_OR_RETURN(snap.size, ResolveAsOf(as_of));
   ASSIGN_OR_RETURN(PublishedCheckpoint checkpoint, ledger_.CheckpointAt(snap.size));
   snap.checkpoint = ToProto(checkpoint);
   return snap;

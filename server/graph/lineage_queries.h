@@ -48,6 +48,11 @@ class LineageQueries {
 
   absl::StatusOr<v1::GetNodeResponse> GetNode(const v1::GetNodeRequest& request) const;
 
+  // The tree size `as_of` names now: its tree_size, the size at its time,
+  // or the latest checkpoint's when unset; errors as the queries give them.
+  // A query asked again with as_of.tree_size set to it gets the same answer.
+  absl::StatusOr<uint64_t> ResolveAsOf(const v1::AsOf& as_of) const;
+
   // What the graph holds now (for AdminService.GetStatus).
   v1::GraphStatus Status() const;
 

@@ -94,6 +94,14 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   server->keys_ = std::make_unique<KeyServiceImpl>(ledger, edge);
   if (queries != nullptr) {
     server->lineage_ = std::make_unique<LineageServiceImpl>(*queries, edge, 0);
+    // Access records a crash left open (their answers' nodes not written
+    // yet): recomputed before anything is served.
+    const LineageServiceImpl& lineage = *server->lineage_;
+    ASSIGN_OR_RETURN(const size_t recovered,
+                     edge.RecoverOpen([&lineage](const v1::AccessRecord& open) {
+                       return lineage.RecomputeAnswer(open);
+                     }));
+    (void)recovered;
   }
   if (options.audit != nullptr) {
     server->audit_ = std::make_unique<AuditServiceImpl>(*options.audit, edge);

@@ -41,6 +41,11 @@ class LineageServiceImpl final : public v1::LineageService::WithRawCallbackMetho
                                     const v1::GetNodeRequest* request,
                                     v1::GetNodeResponse* response) override;
 
+  // For AuditLog::RecoverOpen: `open` (a Traverse or DeletionImpact record
+  // a restart found open) with the answer fields of its pending_request,
+  // run again at its pinned tree size; the status it ends with is recorded.
+  absl::StatusOr<v1::AccessRecord> RecomputeAnswer(const v1::AccessRecord& open) const;
+
  private:
   const LineageQueries& queries_;
   ServiceEdge& edge_;

@@ -11,15 +11,19 @@
 //    message, where gRPC 1.51's typed callback handler answers
 //    UNIMPLEMENTED with no message at all.
 //
-// The access record, naming every node of the whole answer, is written as
-// soon as the query has run, and the first page is built and serialized
-// while it is synced: no page leaves before the record is durable. An
-// answer that then fails part-way (the caller stops reading, a page cannot
-// be built) gets a second record with that failure.
+// The access record is written in two steps (AuditLog::Open, Complete):
+// opened, synced, while the query runs and the first page is built and
+// serialized (no page leaves before it is durable), then completed with
+// every node the whole answer names while the first page is on its way.
+// The request's as_of is pinned to a tree size first, so the record says
+// exactly which answer was given, and a restart can recompute it
+// (WithAnswerOf). A query that fails completes the record with its
+// status; an answer that then fails part-way (the caller stops reading, a
+// page cannot be built) gets a second record with that failure.
 //
 //   auto request = ParseRequest<v1::TraverseRequest>(*raw);  // before admission
 //   return new PagedWriter<v1::TraverseRequest, v1::TraverseResponse>(
-//       pool, edge, record, *std::move(request), [](const v1::TraverseRequest& r) { ... });
+//       pool, edge, record, *std::move(request), {.pin = ..., .start = ...});
 //
 // Thread-safety: one per call; gRPC and the pool drive it.
 #ifndef LINEAGE_SERVER_SERVICE_PAGED_WRITER_H_
@@ -64,38 +68,35 @@ absl::StatusOr<Request> ParseRequest(const grpc::ByteBuffer& raw) {
   return request;
 }
 
+// `record` (a call's access record, as Begin or Open made it) with the
+// answer fields of the answer `source` gives: every node it names, and the
+// namespaces of its nodes.
+template <typename Page>
+absl::StatusOr<v1::AccessRecord> WithAnswerOf(v1::AccessRecord record, PageSource<Page>& source) {
+  std::vector<uint64_t> ids;
+  std::set<std::string> namespaces(record.namespaces().begin(), record.namespaces().end());
+  if (absl::Status named = source.NamedNodes(ids, namespaces, kMaxRecordedNamespaces);
+      !named.ok()) {
+    return named;
+  }
+  MergeIds(record, ids, namespaces);
+  return record;
+}
+
 template <typename Request, typename Page>
 class PagedWriter final : public RawWriteReactor {
  public:
-  // Runs the query (on the pool) over the call's own copy of the request.
-  using Start = std::function<absl::StatusOr<std::unique_ptr<PageSource<Page>>>(const Request&)>;
+  struct Query {
+    // Fixes the request's as_of to the tree size it names now; returns it.
+    std::function<absl::StatusOr<uint64_t>(Request&)> pin;
+    // Runs the query (on the pool) over the call's own copy of the request.
+    std::function<absl::StatusOr<std::unique_ptr<PageSource<Page>>>(const Request&)> start;
+  };
 
   PagedWriter(WorkerPool& pool, ServiceEdge& edge, v1::AccessRecord record, Request request,
-              Start start)
+              Query query)
       : pool_(pool), edge_(edge), call_(std::move(record)), request_(std::move(request)) {
-    pool_.Schedule([this, start = std::move(start)] {
-      absl::StatusOr<std::unique_ptr<PageSource<Page>>> source = start(request_);
-      if (!source.ok()) {
-        End(source.status());
-        return;
-      }
-      source_ = *std::move(source);
-      std::vector<uint64_t> ids;
-      std::set<std::string> namespaces(call_.namespaces().begin(), call_.namespaces().end());
-      if (absl::Status named = source_->NamedNodes(ids, namespaces, kMaxRecordedNamespaces);
-          !named.ok()) {
-        End(named);
-        return;
-      }
-      v1::AccessRecord answer = call_;
-      MergeIds(answer, ids, namespaces);
-      edge_.Record(std::move(answer), absl::OkStatus(), [this](absl::Status durable) {
-        record_status_ = std::move(durable);
-        Arrived();
-      });
-      page_status_ = Produce();
-      Arrived();
-    });
+    pool_.Schedule([this, query = std::move(query)] { Begin(query); });
   }
 
   // After every page but the last (which goes with the status).
@@ -105,7 +106,12 @@ class PagedWriter final : public RawWriteReactor {
       return;
     }
     pool_.Schedule([this] {
-      if (absl::Status status = Produce(); !status.ok()) {
+      absl::Status status;
+      {
+        absl::MutexLock lock(&source_mu_);
+        status = Produce();
+      }
+      if (!status.ok()) {
         End(status);
       } else {
         Send();
@@ -113,9 +119,34 @@ class PagedWriter final : public RawWriteReactor {
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override { Release(); }
 
  private:
+  // On the pool: the record is opened (synced) while the query runs and
+  // the first page is built.
+  void Begin(const Query& query) {
+    absl::StatusOr<uint64_t> size = query.pin(request_);
+    if (!size.ok()) {
+      End(size.status());
+      return;
+    }
+    v1::AccessRecord open = call_;
+    open.set_tree_size(*size);
+    open.set_pending_request(request_.SerializeAsString());
+    edge_.Open(std::move(open), [this](absl::StatusOr<v1::AccessRecord> opened) {
+      opened_ = std::move(opened);
+      Arrived();
+    });
+    absl::StatusOr<std::unique_ptr<PageSource<Page>>> source = query.start(request_);
+    if (source.ok()) {
+      source_ = *std::move(source);
+      page_status_ = Produce();
+    } else {
+      page_status_ = source.status();
+    }
+    Arrived();
+  }
+
   // Builds the next page and serializes it into wire_.
   absl::Status Produce() {
     // Each page on a fresh arena: building is bump allocation, and the
@@ -151,12 +182,42 @@ class PagedWriter final : public RawWriteReactor {
       absl::MutexLock lock(&mu_);
       if (--awaited_ > 0) return;
     }
-    if (!record_status_.ok()) {
-      Finish(ToGrpcStatus(record_status_));  // Nothing was sent.
-    } else if (!page_status_.ok()) {
-      End(page_status_);
+    if (!opened_.ok()) {
+      Finish(ToGrpcStatus(opened_.status()));  // Nothing was sent.
+      return;
+    }
+    if (!page_status_.ok()) {
+      const absl::Status status = page_status_;
+      edge_.Complete(*opened_, status,
+                     [this, status](absl::Status) { Finish(ToGrpcStatus(status)); });
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      ++refs_;  // RecordAnswer's.
+    }
+    Send();
+    // The answer's nodes, for its record, while the page is on its way.
+    pool_.Schedule([this] {
+      RecordAnswer();
+      Release();
+    });
+  }
+
+  void RecordAnswer() {
+    absl::StatusOr<v1::AccessRecord> answered;
+    {
+      absl::MutexLock lock(&source_mu_);
+      answered = WithAnswerOf(*opened_, *source_);
+    }
+    if (answered.ok()) {
+      edge_.Complete(*std::move(answered), absl::OkStatus(), nullptr);
     } else {
-      Send();
+      edge_.Complete(*opened_,
+                     absl::InternalError(absl::StrCat(
+                         "the answer was sent, but listing its nodes for this record failed: ",
+                         answered.status().message())),
+                     nullptr);
     }
   }
 
@@ -166,19 +227,33 @@ class PagedWriter final : public RawWriteReactor {
     edge_.Record(call_, status, [this, status](absl::Status) { Finish(ToGrpcStatus(status)); });
   }
 
+  void Release() {
+    bool last;
+    {
+      absl::MutexLock lock(&mu_);
+      last = --refs_ == 0;
+    }
+    if (last) delete this;
+  }
+
   WorkerPool& pool_;
   ServiceEdge& edge_;
   const v1::AccessRecord call_;  // The request's part of the record.
-  const Request request_;
+  Request request_;              // As received, then with as_of pinned.
+  // The first page (or the query's failure) and the opened record: both
+  // must arrive before anything is sent.
+  absl::Mutex mu_;
+  int awaited_ ABSL_GUARDED_BY(mu_) = 2;
+  // gRPC's (until OnDone) and, once the answer is sent, RecordAnswer's.
+  int refs_ ABSL_GUARDED_BY(mu_) = 1;
+  absl::StatusOr<v1::AccessRecord> opened_;  // Set before its Arrived.
+  absl::Status page_status_;                 // Set before its Arrived.
+  // Pages are built, and the answer's nodes listed, one at a time.
+  absl::Mutex source_mu_;
   std::unique_ptr<PageSource<Page>> source_;
   google::protobuf::Arena arena_;
   grpc::ByteBuffer wire_;  // The page being written, serialized.
   bool last_ = false;      // wire_ is the last page.
-  // The first page and the record: both must arrive before it is sent.
-  absl::Mutex mu_;
-  int awaited_ ABSL_GUARDED_BY(mu_) = 2;
-  absl::Status record_status_;  // Set before its Arrived.
-  absl::Status page_status_;    // Set before its Arrived.
 };
 
 }  // namespace lineage

@@ -61,4 +61,34 @@ void ServiceEdge::Record(v1::AccessRecord record, const absl::Status& status,
   audit_->Record(std::move(record), [then = std::move(then)](absl::Status s) mutable { then(s); });
 }
 
+void ServiceEdge::Open(v1::AccessRecord record,
+                       std::function<void(absl::StatusOr<v1::AccessRecord>)> opened) {
+  if (audit_ == nullptr) {
+    opened(std::move(record));
+    return;
+  }
+  audit_->Open(std::move(record),
+               [opened = std::move(opened)](absl::StatusOr<v1::AccessRecord> r) mutable {
+                 opened(std::move(r));
+               });
+}
+
+void ServiceEdge::Complete(v1::AccessRecord opened, const absl::Status& status,
+                           std::function<void(absl::Status)> then) {
+  opened.set_status_code(static_cast<int32_t>(status.code()));
+  opened.set_status_message(std::string(status.message()));
+  if (audit_ == nullptr) {
+    if (then) then(absl::OkStatus());
+    return;
+  }
+  AuditLog::Done done = nullptr;
+  if (then) done = [then = std::move(then)](absl::Status s) mutable { then(s); };
+  audit_->Complete(std::move(opened), std::move(done));
+}
+
+absl::StatusOr<size_t> ServiceEdge::RecoverOpen(AuditLog::Recompute recompute) {
+  if (audit_ == nullptr) return size_t{0};
+  return audit_->RecoverOpen(recompute);
+}
+
 }  // namespace lineage

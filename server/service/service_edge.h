@@ -92,6 +92,17 @@ class ServiceEdge {
   void Record(v1::AccessRecord record, const absl::Status& status,
               std::function<void(absl::Status)> then);
 
+  // Two-step records, for answers computed after the call is recorded
+  // (AuditLog::Open and Complete). `opened` gets the record as stored, or
+  // UNAVAILABLE; without an audit log, the record itself at once.
+  void Open(v1::AccessRecord record, std::function<void(absl::StatusOr<v1::AccessRecord>)> opened);
+  // `opened` (as Open gave it) with its answer fields and `status`; `then`
+  // (may be null) once written.
+  void Complete(v1::AccessRecord opened, const absl::Status& status,
+                std::function<void(absl::Status)> then);
+  // See AuditLog::RecoverOpen; 0 without an audit log.
+  absl::StatusOr<size_t> RecoverOpen(AuditLog::Recompute recompute);
+
  private:
   template <typename Request, typename Response>
   void Complete(grpc::CallbackServerContext* context, absl::string_view method,

@@ -6,6 +6,10 @@
 #include "crypto/checkpoint.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lineage/v1/audit.grpc.pb.h"
+#include "server/ledger/proto_time.h"
+#include "storage/audit_store.h"
+#include "storage/database.h"
 #include "tests/graph/audit_pipeline.h"
 #include "tests/graph/graph_answers.h"
 #include "tests/graph/graph_expect.h"
@@ -24,6 +28,7 @@ using ::lineage::testing::GraphLedger;
 using ::lineage::testing::MakeAuditPipeline;
 using ::testing::AnyOf;
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -264,6 +269,88 @@ TEST_P(AuditPipelineTest, StreamedRequestsThatDoNotParseAreInvalidArgumentNaming
   v1::DeletionImpactRequest nobody;
   nobody.add_subject_tokens("hmac:subject-zzzz");
   EXPECT_TRUE(Impact(nobody).last.complete());
+}
+
+// The newest access record of `method`.
+absl::StatusOr<v1::AccessRecord> NewestRecordOf(GraphLedger& ledger, const std::string& method) {
+  auto audit = v1::AuditService::NewStub(ledger.harness().channel());
+  grpc::ClientContext context;
+  v1::QueryAccessLogRequest request;
+  request.set_page_size(1000);
+  v1::QueryAccessLogResponse response;
+  if (grpc::Status s = audit->QueryAccessLog(&context, request, &response); !s.ok()) {
+    return absl::InternalError(s.error_message());
+  }
+  for (int i = response.records_size() - 1; i >= 0; --i) {
+    if (response.records(i).method() == method) return response.records(i);
+  }
+  return absl::NotFoundError(absl::StrCat("no record of ", method));
+}
+
+TEST_P(AuditPipelineTest, ARestartRecomputesTheAnswerOfARecordACrashLeftOpen) {
+  constexpr absl::string_view kMethod = "lineage.v1.LineageService/DeletionImpact";
+  // As of before the deployments (see DeletionImpactAsOfBeforeTheDeployments):
+  // a different answer from the latest one.
+  v1::DeletionImpactRequest request;
+  request.add_subject_tokens(p_.token_a);
+  request.mutable_as_of()->set_tree_size(13);
+  const GraphClient::Impact impact = Impact(request);
+  const size_t answered = impact.sources.size() + impact.dataset_versions.size() +
+                          impact.runs.size() + impact.model_versions.size() +
+                          impact.deployments.size();
+  ASSERT_GT(answered, 2u);
+  absl::StatusOr<v1::AccessRecord> live = NewestRecordOf(ledger_, std::string(kMethod));
+  ASSERT_TRUE(live.ok()) << live.status();
+  // The live record: answered (not pending), at the tree size the answer
+  // was computed at, naming what the answer named.
+  EXPECT_FALSE(live->answer_pending());
+  EXPECT_FALSE(live->answer_recomputed());
+  EXPECT_TRUE(live->pending_request().empty());
+  EXPECT_EQ(live->tree_size(), 13u);
+  EXPECT_EQ(live->nodes_answered(), answered);
+  ASSERT_EQ(static_cast<size_t>(live->node_ids_size()), answered);
+
+  // What a crash between the record's two writes leaves: the record as
+  // opened (the request pinned to that tree size, no answer fields).
+  ledger_.harness().Stop();
+  {
+    absl::StatusOr<std::unique_ptr<Database>> db =
+        Database::Open({.path = ledger_.harness().data_dir()});
+    ASSERT_TRUE(db.ok()) << db.status();
+    AuditStore store(**db);
+    absl::StatusOr<uint64_t> next = store.ReadNextSequence();
+    ASSERT_TRUE(next.ok()) << next.status();
+    v1::AccessRecord open = *live;
+    open.clear_node_ids();
+    open.clear_namespaces();
+    open.set_nodes_answered(0);
+    open.set_answer_pending(true);
+    open.set_sequence(*next);
+    v1::DeletionImpactRequest pinned = request;
+    pinned.set_page_size(2);  // As Impact sent it.
+    open.set_pending_request(pinned.SerializeAsString());
+    const uint64_t micros = absl::ToUnixMicros(absl::Now());
+    *open.mutable_time() = ProtoTimeFromMicros(micros);
+    const std::string key = AuditStore::RecordKey(micros, *next);
+    WriteBatch batch(**db);
+    store.Put(batch, key, open.principal(), open.SerializeAsString());
+    store.PutNextSequence(batch, *next + 1);
+    store.PutOpenRecords(batch, {key});
+    ASSERT_TRUE((*db)->Write(batch, /*sync=*/true).ok());
+  }
+  // Recomputed at the record's tree size, not the latest: the answer given.
+  ASSERT_TRUE(ledger_.Restart().ok());
+  absl::StatusOr<v1::AccessRecord> recovered = NewestRecordOf(ledger_, std::string(kMethod));
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_GT(recovered->sequence(), live->sequence());
+  EXPECT_TRUE(recovered->answer_recomputed());
+  EXPECT_FALSE(recovered->answer_pending());
+  EXPECT_TRUE(recovered->pending_request().empty());
+  EXPECT_EQ(recovered->status_code(), 0);
+  EXPECT_THAT(recovered->node_ids(), ElementsAreArray(live->node_ids()));
+  EXPECT_EQ(recovered->nodes_answered(), live->nodes_answered());
+  EXPECT_THAT(recovered->namespaces(), ElementsAreArray(live->namespaces()));
+  EXPECT_EQ(recovered->tree_size(), live->tree_size());
 }
 
 TEST_P(AuditPipelineTest, TraceFromADeploymentGivesShortestPathsFirst) {

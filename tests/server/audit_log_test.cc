@@ -1,14 +1,19 @@
 // AuditLog over real RocksDB: a record's node index entries follow it in a
 // later, unsynced batch, yet a query by node finds every record whose
 // answer was released, and a start after a crash between the two batches
-// writes the missing entries.
+// writes the missing entries. Records opened before their answer is known
+// are completed later, waited for by queries by node, and recomputed after
+// a crash left them open.
 #include "server/audit/audit_log.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "common/big_endian.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
@@ -27,16 +32,22 @@ v1::AccessRecord Named(const std::vector<uint64_t>& nodes) {
   return record;
 }
 
-// Writes `record` and waits until its answer would be released.
-absl::Status RecordAndWait(AuditLog& log, v1::AccessRecord record) {
+// Calls `call(callback)` and waits for the callback's result.
+template <typename Result, typename Call>
+Result WaitFor(Call call) {
   absl::Notification done;
-  absl::Status result;
-  log.Record(std::move(record), [&](absl::Status s) {
-    result = s;
+  Result result;
+  call([&](Result r) {
+    result = std::move(r);
     done.Notify();
   });
   done.WaitForNotification();
   return result;
+}
+
+// Writes `record` and waits until its answer would be released.
+absl::Status RecordAndWait(AuditLog& log, v1::AccessRecord record) {
+  return WaitFor<absl::Status>([&](auto done) { log.Record(std::move(record), std::move(done)); });
 }
 
 std::vector<uint64_t> SequencesNaming(const AuditLog& log, uint64_t node) {
@@ -175,6 +186,133 @@ TEST_F(AuditLogTest, AStartConvertsFormatOneNodeEntries) {
   EXPECT_EQ(SequencesNaming(log, 9), (std::vector<uint64_t>{0, 1}));
   EXPECT_EQ(IndexKeys(*db_, "n"), 0u);
   EXPECT_EQ(IndexKeys(*db_, "b"), 2u);
+}
+
+// Opens `record` and waits until it is durable.
+absl::StatusOr<v1::AccessRecord> OpenAndWait(AuditLog& log, v1::AccessRecord record) {
+  return WaitFor<absl::StatusOr<v1::AccessRecord>>(
+      [&](auto done) { log.Open(std::move(record), std::move(done)); });
+}
+
+absl::Status CompleteAndWait(AuditLog& log, v1::AccessRecord record) {
+  return WaitFor<absl::Status>([&](auto done) { log.Complete(std::move(record), std::move(done)); });
+}
+
+std::vector<v1::AccessRecord> AllRecords(const AuditLog& log) {
+  absl::StatusOr<v1::QueryAccessLogResponse> response = log.Query({});
+  EXPECT_TRUE(response.ok()) << response.status();
+  if (!response.ok()) return {};
+  return {response->records().begin(), response->records().end()};
+}
+
+v1::AccessRecord Asking(const std::string& request) {
+  v1::AccessRecord record = Named({});
+  record.set_tree_size(12);
+  record.set_pending_request(request);
+  return record;
+}
+
+TEST_F(AuditLogTest, AnOpenedRecordIsDurableAtOnceAndCompletedWithItsAnswerLater) {
+  AuditLog log(*db_, clock_);
+  absl::StatusOr<v1::AccessRecord> opened = OpenAndWait(log, Asking("request bytes"));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->sequence(), 0u);
+  EXPECT_TRUE(opened->answer_pending());
+  // Stored as opened, and named as open.
+  AuditStore store(*db_);
+  absl::StatusOr<std::vector<std::string>> open_keys = store.ReadOpenRecords();
+  ASSERT_TRUE(open_keys.ok()) << open_keys.status();
+  ASSERT_EQ(open_keys->size(), 1u);
+  v1::AccessRecord stored_open;
+  ASSERT_TRUE(stored_open.ParseFromString(*store.ReadRecord((*open_keys)[0])));
+  EXPECT_TRUE(stored_open.answer_pending());
+  EXPECT_EQ(stored_open.pending_request(), "request bytes");
+  EXPECT_EQ(stored_open.sequence(), 0u);
+
+  // A query (by node here) waits for the open record's answer.
+  std::atomic<bool> completing{false};
+  std::vector<uint64_t> found;
+  bool answered_before_completion = false;
+  std::thread query([&] {
+    found = SequencesNaming(log, 42);
+    answered_before_completion = !completing.load();
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  completing = true;
+  v1::AccessRecord answered = *opened;
+  answered.add_node_ids(42);
+  answered.set_nodes_answered(1);
+  ASSERT_TRUE(CompleteAndWait(log, answered).ok());
+  query.join();
+  EXPECT_FALSE(answered_before_completion);
+  EXPECT_EQ(found, std::vector<uint64_t>{0});
+
+  std::vector<v1::AccessRecord> stored = AllRecords(log);
+  ASSERT_EQ(stored.size(), 1u);  // The same record, not a second one.
+  EXPECT_FALSE(stored[0].answer_pending());
+  EXPECT_TRUE(stored[0].pending_request().empty());
+  EXPECT_EQ(stored[0].tree_size(), 12u);
+  EXPECT_EQ(stored[0].nodes_answered(), 1u);
+  EXPECT_FALSE(stored[0].answer_recomputed());
+  EXPECT_TRUE(store.ReadOpenRecords()->empty());
+
+  // Completing it again is refused; new records continue the sequence.
+  absl::Status again = CompleteAndWait(log, answered);
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+  ASSERT_TRUE(RecordAndWait(log, Named({42})).ok());
+  EXPECT_EQ(SequencesNaming(log, 42), (std::vector<uint64_t>{0, 1}));
+}
+
+TEST_F(AuditLogTest, AStartRecomputesTheAnswersOfRecordsACrashLeftOpen) {
+  {
+    // Opened, then the server stopped before their answers were written.
+    AuditLog log(*db_, clock_);
+    ASSERT_TRUE(OpenAndWait(log, Asking("answerable")).ok());
+    ASSERT_TRUE(OpenAndWait(log, Asking("unanswerable")).ok());
+  }
+  AuditLog log(*db_, clock_);
+  std::vector<std::string> asked;
+  absl::StatusOr<size_t> recovered =
+      log.RecoverOpen([&](const v1::AccessRecord& open) -> absl::StatusOr<v1::AccessRecord> {
+        asked.push_back(open.pending_request());
+        EXPECT_EQ(open.tree_size(), 12u);
+        if (open.pending_request() == "unanswerable") return absl::NotFoundError("node 9 gone");
+        v1::AccessRecord answered = open;
+        answered.add_node_ids(77);
+        answered.set_nodes_answered(1);
+        return answered;
+      });
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_EQ(*recovered, 2u);
+  EXPECT_EQ(asked, (std::vector<std::string>{"answerable", "unanswerable"}));
+  EXPECT_EQ(SequencesNaming(log, 77), std::vector<uint64_t>{0});
+  std::vector<v1::AccessRecord> stored = AllRecords(log);
+  ASSERT_EQ(stored.size(), 2u);
+  for (const v1::AccessRecord& r : stored) {
+    EXPECT_FALSE(r.answer_pending());
+    EXPECT_TRUE(r.answer_recomputed());
+    EXPECT_TRUE(r.pending_request().empty());
+  }
+  EXPECT_EQ(stored[0].status_code(), 0);
+  EXPECT_EQ(stored[1].status_code(), static_cast<int>(absl::StatusCode::kNotFound));
+  EXPECT_EQ(stored[1].status_message(),
+            "recomputing the answer after a restart failed: node 9 gone");
+  AuditStore store(*db_);
+  EXPECT_TRUE(store.ReadOpenRecords()->empty());
+}
+
+TEST_F(AuditLogTest, NothingOpenMeansNothingToRecover) {
+  AuditLog log(*db_, clock_);
+  ASSERT_TRUE(RecordAndWait(log, Named({1})).ok());
+  int calls = 0;
+  absl::StatusOr<size_t> recovered =
+      log.RecoverOpen([&](const v1::AccessRecord& open) -> absl::StatusOr<v1::AccessRecord> {
+        ++calls;
+        return open;
+      });
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_EQ(*recovered, 0u);
+  EXPECT_EQ(calls, 0);
 }
 
 }  // namespace

@@ -38,8 +38,8 @@ class PageSource {
   // by node). Errors as the query's.
   virtual absl::Status Next(Page& page) = 0;
 
-  // What the whole answer will name, known before its first page (the
-  // access record is made durable from it before any page is sent): appends
+  // What the whole answer names, whichever pages were built already (the
+  // access record lists it; see server/service/paged_writer.h): appends
   // to `ids` every node ID that any page will carry in any field (repeats
   // allowed), and adds to `namespaces` the namespace of every node message
   // that will carry one, while it holds fewer than `max_namespaces`.

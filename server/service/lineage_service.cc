@@ -33,27 +33,45 @@ std::function<absl::StatusOr<uint64_t>(Request&)> PinAsOf(const LineageQueries& 
 constexpr absl::string_view kTraverse = "lineage.v1.LineageService/Traverse";
 constexpr absl::string_view kDeletionImpact = "lineage.v1.LineageService/DeletionImpact";
 
-// `open` with the answer fields of the query its pending_request asks.
-template <typename Request, typename Run>
-absl::StatusOr<v1::AccessRecord> Recompute(const v1::AccessRecord& open, Run run) {
+// A streamed query of LineageQueries.
+template <typename Request, typename Page>
+using StreamedQuery = absl::StatusOr<std::unique_ptr<PageSource<Page>>> (LineageQueries::*)(
+    const Request&, LineageQueries::CancelCheck) const;
+
+// `open` with the answer fields of `query` run on its pending_request; the
+// query's error if it fails.
+template <typename Request, typename Page>
+absl::StatusOr<v1::AccessRecord> Recompute(const LineageQueries& queries,
+                                           StreamedQuery<Request, Page> query,
+                                           const v1::AccessRecord& open) {
   Request request;
   if (!request.ParseFromString(open.pending_request())) {
     return absl::DataLossError(absl::StrCat("the access record's pending_request is not a ",
                                             Request::descriptor()->full_name()));
   }
-  auto source = run(request);
-  if (!source.ok()) {
-    v1::AccessRecord failed = open;
-    failed.set_status_code(static_cast<int32_t>(source.status().code()));
-    failed.set_status_message(std::string(source.status().message()));
-    return failed;
-  }
-  absl::StatusOr<v1::AccessRecord> answered = WithAnswerOf(open, **source);
-  if (answered.ok()) {
-    answered->set_status_code(0);
-    answered->clear_status_message();
-  }
-  return answered;
+  absl::StatusOr<std::unique_ptr<PageSource<Page>>> source =
+      (queries.*query)(request, [] { return absl::OkStatus(); });
+  if (!source.ok()) return source.status();
+  return WithAnswerOf(open, **source);
+}
+
+// A streamed call: parse, admit, then answer page by page (PagedWriter).
+template <typename Request, typename Page>
+RawWriteReactor* Stream(grpc::CallbackServerContext* context, const grpc::ByteBuffer& raw,
+                        absl::string_view method, v1::Role role, ServiceEdge& edge,
+                        WorkerPool& pool, const LineageQueries& queries,
+                        StreamedQuery<Request, Page> query) {
+  absl::StatusOr<Request> request = ParseRequest<Request>(raw);
+  if (!request.ok()) return new RejectedStream<RawWriteReactor>(request.status());
+  absl::StatusOr<Caller> caller = edge.Admit(context, method, *request, {role});
+  if (!caller.ok()) return new RejectedStream<RawWriteReactor>(caller.status());
+  v1::AccessRecord record = edge.Begin(context, method, caller->principal, *request);
+  return new PagedWriter<Request, Page>(
+      pool, edge, std::move(record), *std::move(request),
+      {.pin = PinAsOf<Request>(queries),
+       .start = [&queries, query, context](const Request& r) {
+         return (queries.*query)(r, CancelCheckFor(context));
+       }});
 }
 
 }  // namespace
@@ -67,18 +85,8 @@ LineageServiceImpl::LineageServiceImpl(const LineageQueries& queries, ServiceEdg
 
 RawWriteReactor* LineageServiceImpl::Traverse(grpc::CallbackServerContext* context,
                                               const grpc::ByteBuffer* raw) {
-  constexpr absl::string_view kMethod = kTraverse;
-  absl::StatusOr<v1::TraverseRequest> request = ParseRequest<v1::TraverseRequest>(*raw);
-  if (!request.ok()) return new RejectedStream<RawWriteReactor>(request.status());
-  absl::StatusOr<Caller> caller = edge_.Admit(context, kMethod, *request, {v1::ROLE_AUDITOR});
-  if (!caller.ok()) return new RejectedStream<RawWriteReactor>(caller.status());
-  v1::AccessRecord record = edge_.Begin(context, kMethod, caller->principal, *request);
-  return new PagedWriter<v1::TraverseRequest, v1::TraverseResponse>(
-      pool_, edge_, std::move(record), *std::move(request),
-      {.pin = PinAsOf<v1::TraverseRequest>(queries_),
-       .start = [this, context](const v1::TraverseRequest& r) {
-         return queries_.Traverse(r, CancelCheckFor(context));
-       }});
+  return Stream<v1::TraverseRequest, v1::TraverseResponse>(
+      context, *raw, kTraverse, v1::ROLE_AUDITOR, edge_, pool_, queries_, &LineageQueries::Traverse);
 }
 
 grpc::ServerUnaryReactor* LineageServiceImpl::Trace(grpc::CallbackServerContext* context,
@@ -95,19 +103,9 @@ grpc::ServerUnaryReactor* LineageServiceImpl::Trace(grpc::CallbackServerContext*
 
 RawWriteReactor* LineageServiceImpl::DeletionImpact(grpc::CallbackServerContext* context,
                                                     const grpc::ByteBuffer* raw) {
-  constexpr absl::string_view kMethod = kDeletionImpact;
-  absl::StatusOr<v1::DeletionImpactRequest> request = ParseRequest<v1::DeletionImpactRequest>(*raw);
-  if (!request.ok()) return new RejectedStream<RawWriteReactor>(request.status());
-  absl::StatusOr<Caller> caller =
-      edge_.Admit(context, kMethod, *request, {v1::ROLE_DELETION_OFFICER});
-  if (!caller.ok()) return new RejectedStream<RawWriteReactor>(caller.status());
-  v1::AccessRecord record = edge_.Begin(context, kMethod, caller->principal, *request);
-  return new PagedWriter<v1::DeletionImpactRequest, v1::DeletionImpactResponse>(
-      pool_, edge_, std::move(record), *std::move(request),
-      {.pin = PinAsOf<v1::DeletionImpactRequest>(queries_),
-       .start = [this, context](const v1::DeletionImpactRequest& r) {
-         return queries_.DeletionImpact(r, CancelCheckFor(context));
-       }});
+  return Stream<v1::DeletionImpactRequest, v1::DeletionImpactResponse>(
+      context, *raw, kDeletionImpact, v1::ROLE_DELETION_OFFICER, edge_, pool_, queries_,
+      &LineageQueries::DeletionImpact);
 }
 
 grpc::ServerUnaryReactor* LineageServiceImpl::SearchNodes(grpc::CallbackServerContext* context,
@@ -132,15 +130,13 @@ grpc::ServerUnaryReactor* LineageServiceImpl::GetNode(grpc::CallbackServerContex
 
 absl::StatusOr<v1::AccessRecord> LineageServiceImpl::RecomputeAnswer(
     const v1::AccessRecord& open) const {
-  const auto never = [] { return absl::OkStatus(); };
   if (open.method() == kTraverse) {
-    return Recompute<v1::TraverseRequest>(
-        open, [&](const v1::TraverseRequest& r) { return queries_.Traverse(r, never); });
+    return Recompute<v1::TraverseRequest, v1::TraverseResponse>(
+        queries_, &LineageQueries::Traverse, open);
   }
   if (open.method() == kDeletionImpact) {
-    return Recompute<v1::DeletionImpactRequest>(open, [&](const v1::DeletionImpactRequest& r) {
-      return queries_.DeletionImpact(r, never);
-    });
+    return Recompute<v1::DeletionImpactRequest, v1::DeletionImpactResponse>(
+        queries_, &LineageQueries::DeletionImpact, open);
   }
   return absl::FailedPreconditionError(
       absl::StrCat("an open access record of ", open.method(), ", which is never opened"));

@@ -11,6 +11,11 @@ namespace {
 
 constexpr size_t kMaxRequestJson = 8 << 10;
 
+void SetStatus(v1::AccessRecord& record, const absl::Status& status) {
+  record.set_status_code(static_cast<int32_t>(status.code()));
+  record.set_status_message(std::string(status.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<Caller> ServiceEdge::Admit(grpc::CallbackServerContext* context,
@@ -52,8 +57,7 @@ void ServiceEdge::AddAnswer(v1::AccessRecord& record, const google::protobuf::Me
 
 void ServiceEdge::Record(v1::AccessRecord record, const absl::Status& status,
                          std::function<void(absl::Status)> then) {
-  record.set_status_code(static_cast<int32_t>(status.code()));
-  record.set_status_message(std::string(status.message()));
+  SetStatus(record, status);
   if (audit_ == nullptr) {
     then(absl::OkStatus());
     return;
@@ -75,8 +79,7 @@ void ServiceEdge::Open(v1::AccessRecord record,
 
 void ServiceEdge::Complete(v1::AccessRecord opened, const absl::Status& status,
                            std::function<void(absl::Status)> then) {
-  opened.set_status_code(static_cast<int32_t>(status.code()));
-  opened.set_status_message(std::string(status.message()));
+  SetStatus(opened, status);
   if (audit_ == nullptr) {
     if (then) then(absl::OkStatus());
     return;

@@ -80,7 +80,7 @@ absl::StatusOr<uint64_t> GraphStore::FindEdge(const KvReader& r, uint64_t from, 
 void GraphStore::PutEdge(WriteBatch& batch, uint64_t from, uint8_t kind, uint64_t to,
                          uint64_t log_index) const {
   const std::string index = BigEndian64(log_index);
-  batch.Put(Column::kGraphOut, graph_schema::EdgeKey(from, kind, to), index);
+  batch.PutBlind(Column::kGraphOut, graph_schema::EdgeKey(from, kind, to), index);
   batch.PutBlind(Column::kGraphIn, graph_schema::EdgeKey(to, kind, from), index);
 }
 

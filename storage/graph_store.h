@@ -62,8 +62,9 @@ class GraphStore {
   // The first log index asserting edge (from, kind, to). NOT_FOUND if none.
   absl::StatusOr<uint64_t> FindEdge(const KvReader& r, uint64_t from, uint8_t kind,
                                     uint64_t to) const;
-  // Writes the edge in both directions; the incoming direction blind
-  // (WriteBatch::PutBlind: scans through the same batch do not see it).
+  // Writes the edge in both directions, blind (WriteBatch::PutBlind: reads
+  // and scans through the same batch do not see it, so the writer keeps
+  // the edges of its group itself until the commit).
   void PutEdge(WriteBatch& batch, uint64_t from, uint8_t kind, uint64_t to,
                uint64_t log_index) const;
   // Edges leaving (`outgoing`) or entering `id`, ordered by kind then node.

@@ -34,6 +34,7 @@ void GraphIndexer::OnCommitted() {
   if (committed_edges_.size() + pending_edges_.size() > kMaxCachedKeys) committed_edges_.clear();
   committed_edges_.merge(pending_edges_);
   pending_edges_.clear();
+  new_node_edges_.clear();
   // Only records already cached (read back since they were written) are
   // kept up to date: a node mentioned once, like most runs, never enters the
   // cache, so it holds the hot nodes and is rarely cleared.
@@ -50,6 +51,7 @@ void GraphIndexer::OnAborted() {
   pending_keys_.clear();
   pending_names_.clear();
   pending_edges_.clear();
+  new_node_edges_.clear();
   pending_records_.clear();
   next_id_.reset();  // Re-read the committed counter.
 }
@@ -90,7 +92,6 @@ absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint
     next_id_ = next;
   }
   created_by_event_.clear();
-  edges_of_event_.clear();
   std::vector<uint64_t> ids;
   ids.reserve(plan.nodes.size());
   for (const NodeMention& mention : plan.nodes) {
@@ -203,18 +204,19 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
 
 absl::Status GraphIndexer::AddEdge(uint64_t from, v1::EdgeKind kind, uint64_t to, uint64_t index,
                                    WriteBatch& batch) {
+  const std::tuple<uint64_t, uint8_t, uint64_t> edge(from, static_cast<uint8_t>(kind), to);
   if (created_by_event_.contains(from) || created_by_event_.contains(to)) {
     // Only this event can have linked a node it created.
-    if (!edges_of_event_.emplace(from, static_cast<uint8_t>(kind), to).second) {
-      return absl::OkStatus();
-    }
+    if (!new_node_edges_.insert(edge).second) return absl::OkStatus();
   } else {
-    const std::tuple<uint64_t, uint8_t, uint64_t> edge(from, static_cast<uint8_t>(kind), to);
-    if (pending_edges_.contains(edge) || committed_edges_.contains(edge)) {
+    if (pending_edges_.contains(edge) || committed_edges_.contains(edge) ||
+        new_node_edges_.contains(edge)) {
       return absl::OkStatus();  // The first assertion's index stays.
     }
+    // Every edge of this group is in one of the sets above (edges are
+    // written blind), so the committed store has the rest.
     absl::StatusOr<uint64_t> existing =
-        store_.FindEdge(batch, from, static_cast<uint8_t>(kind), to);
+        store_.FindEdge(store_.database(), from, static_cast<uint8_t>(kind), to);
     if (!existing.ok() && !absl::IsNotFound(existing.status())) return existing.status();
     // Between two known nodes, an edge is likely asserted again (a shared
     // input's version-of edge, say): remember it, committed or this group's.

@@ -108,9 +108,13 @@ class GraphIndexer : public EntryIndexer {
   // committed ones, and the group's own (dropped if it aborts).
   absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> committed_edges_;
   absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> pending_edges_;
-  // The event being indexed: nodes it created, and edges it added to them.
+  // The group's edges to or from a node its event created, forgotten at
+  // the commit (such nodes are mostly never linked again). With
+  // pending_edges_ they are every edge the group wrote, so edges are
+  // written blind and looked up in the committed store only.
+  absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> new_node_edges_;
+  // Nodes created by the event being indexed.
   absl::flat_hash_set<uint64_t> created_by_event_;
-  absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> edges_of_event_;
 };
 
 }  // namespace lineage

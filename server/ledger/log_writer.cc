@@ -1,5 +1,6 @@
 #include "server/ledger/log_writer.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -90,7 +91,7 @@ class LogWriter::Group {
   AppendOutcome Append(EntryKind kind, const KeyId& key_id, absl::string_view record) {
     AppendOutcome out;
     out.kind = AppendOutcome::Kind::kAccepted;
-    out.salt = RandomBytes(kCommitmentSaltSize);
+    out.salt = w_.NextSalt();
     out.integrated_time_micros = time_micros_;
     Leaf leaf{kind, time_micros_, key_id, CommitToRecord(out.salt, record)};
     out.leaf = EncodeLeaf(leaf);
@@ -238,6 +239,23 @@ void LogWriter::Finish(std::vector<Op>& ops) {
       std::move(k.done)(std::move(k.result));
     }
   }
+}
+
+std::string LogWriter::NextSalt() {
+  // One CSPRNG call for many salts: RAND_bytes costs about as much for 32
+  // bytes as for 4 KiB (its locking, and a getpid system call to detect a
+  // fork), and the single writer called it once an entry.
+  constexpr size_t kSaltsPerDraw = 128;
+  if (salts_used_ == salts_.size()) {
+    salts_ = RandomBytes(kCommitmentSaltSize * kSaltsPerDraw);
+    salts_used_ = 0;
+  }
+  std::string salt = salts_.substr(salts_used_, kCommitmentSaltSize);
+  // Wiped once used: erasing an entry deletes its stored salt, and no
+  // copy should outlive that here longer than the entry's own outcome.
+  std::fill_n(salts_.begin() + static_cast<std::ptrdiff_t>(salts_used_), kCommitmentSaltSize, '\0');
+  salts_used_ += kCommitmentSaltSize;
+  return salt;
 }
 
 absl::Status LogWriter::ReloadFrontier() {

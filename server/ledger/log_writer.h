@@ -156,6 +156,8 @@ class LogWriter {
   void FailAll(std::vector<Op>& ops, const absl::Status& status);
   void Finish(std::vector<Op>& ops);
   absl::Status ReloadFrontier();
+  // A fresh commitment salt, cut from a larger draw of the CSPRNG.
+  std::string NextSalt();
 
   LogStore& store_;
   KeyRegistry& registry_;
@@ -168,6 +170,8 @@ class LogWriter {
   MerkleFrontier frontier_;
   uint64_t last_time_micros_ = 0;
   bool needs_reload_ = false;
+  std::string salts_;  // Random bytes not yet used as salts.
+  size_t salts_used_ = 0;
   // Slow-group warnings: at most one per kSlowGroupReportEvery, counting
   // the ones in between (a saturated writer is slow on every group).
   absl::Time last_slow_report_ = absl::InfinitePast();

@@ -166,6 +166,32 @@ TEST_F(GraphIndexerTest, EdgesAreRecordedOnceWhetherTheirNodesAreNewOrNot) {
                   .ok());
 }
 
+TEST_F(GraphIndexerTest, AnEdgeOfNodesTheGroupCreatedIsRecordedOnceWhenAssertedAgainInIt) {
+  // Edges are written blind: the second event must know from the indexer
+  // itself, not from reading the batch, that the first one linked these
+  // nodes (created by the first event, known by the time of the second).
+  Commit({RunPlan("a", "raw", "clean"), RunPlan("a", "raw", "clean", /*twice=*/true)});
+  EXPECT_EQ(OutEdges(Id("a")), 1u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 2u);
+  EXPECT_EQ(published_edges_, 2u);
+  ASSERT_TRUE(store_
+                  ->ScanEdges(*db_, Id("a"), true,
+                              [&](const StoredEdge& e) {
+                                EXPECT_EQ(e.log_index, 0u);  // The first event's.
+                                return true;
+                              })
+                  .ok());
+  // An aborted group forgets its edges: the same event later links again.
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(RunPlan("b", "clean", "features"), next_index_, 0, batch).ok());
+    indexer_->OnAborted();
+  }
+  Commit({RunPlan("b", "clean", "features"), RunPlan("b", "clean", "features")});
+  EXPECT_EQ(OutEdges(Id("b")), 1u);
+  EXPECT_EQ(*store_->ReadEdgeCount(*db_), 4u);
+}
+
 TEST_F(GraphIndexerTest, CachedRecordsFollowCommitsAndForgetAbortedChanges) {
   Commit({OwnerPlan("e0", "raw", "alice", 10)});
   EXPECT_EQ(Owners("raw"), "alice@0 ");

@@ -1,7 +1,10 @@
 // LogService over real gRPC: proofs, entries, and the chain across restarts.
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "crypto/checkpoint.h"
 #include "crypto/envelope_record.h"
+#include "crypto/formats.h"
 #include "crypto/leaf.h"
 #include "crypto/merkle_hash.h"
 #include "crypto/merkle_verify.h"
@@ -146,6 +149,23 @@ TEST_F(LogServiceTest, EntriesHoldTheExactSignedBytesAndKeyChanges) {
     ASSERT_TRUE(leaf.ok());
     EXPECT_EQ(CommitToRecord(entry.salt(), entry.envelope_record()), leaf->commitment);
   }
+}
+
+TEST_F(LogServiceTest, EveryEntryHasItsOwnRandomSalt) {
+  // More entries than the writer draws salts for at once (128), so salts
+  // of two draws meet here.
+  Append(300, "salts");
+  std::set<std::string> salts;
+  for (uint64_t start = 0; start < 301; start += 100) {
+    auto entries = harness_.client().GetEntries(start, 100);
+    ASSERT_TRUE(entries.ok()) << entries.status();
+    for (const v1::Entry& entry : entries->entries()) {
+      ASSERT_EQ(entry.salt().size(), kCommitmentSaltSize) << "entry " << entry.index();
+      EXPECT_NE(entry.salt(), std::string(kCommitmentSaltSize, '\0')) << "entry " << entry.index();
+      salts.insert(entry.salt());
+    }
+  }
+  EXPECT_EQ(salts.size(), 301u);  // The key registration and 300 events.
 }
 
 TEST_F(LogServiceTest, RestartContinuesTheSameChainAndOldProofsStillVerify) {

@@ -128,7 +128,7 @@ std::string GraphStore::NameEntry(uint8_t kind, absl::string_view ns, absl::stri
 void GraphStore::PutName(WriteBatch& batch, uint8_t kind, absl::string_view ns,
                          absl::string_view name, absl::string_view version, uint64_t id,
                          uint64_t log_index) const {
-  batch.Put(Column::kGraphNames, NameEntry(kind, ns, name, version, id), BigEndian64(log_index));
+  batch.PutBlind(Column::kGraphNames, NameEntry(kind, ns, name, version, id), BigEndian64(log_index));
 }
 
 absl::Status GraphStore::ScanNames(
@@ -146,7 +146,7 @@ void GraphStore::PutSubject(WriteBatch& batch, absl::string_view token, uint64_t
                             uint64_t log_index) const {
   std::string key = graph_schema::SubjectPrefix(token);
   AppendBigEndian<uint64_t>(key, id);
-  batch.Put(Column::kGraphSubjects, key, BigEndian64(log_index));
+  batch.PutBlind(Column::kGraphSubjects, key, BigEndian64(log_index));
 }
 
 absl::StatusOr<uint64_t> GraphStore::FindSubject(const KvReader& r, absl::string_view token,

@@ -35,6 +35,8 @@ void GraphIndexer::OnCommitted() {
   committed_edges_.merge(pending_edges_);
   pending_edges_.clear();
   new_node_edges_.clear();
+  group_names_.clear();
+  group_subjects_.clear();
   // Only records already cached (read back since they were written) are
   // kept up to date: a node mentioned once, like most runs, never enters the
   // cache, so it holds the hot nodes and is rarely cleared.
@@ -52,30 +54,30 @@ void GraphIndexer::OnAborted() {
   pending_names_.clear();
   pending_edges_.clear();
   new_node_edges_.clear();
+  group_names_.clear();
+  group_subjects_.clear();
   pending_records_.clear();
   next_id_.reset();  // Re-read the committed counter.
 }
 
-absl::StatusOr<uint64_t> GraphIndexer::FindNode(const std::string& natural_key,
-                                                WriteBatch& batch) {
+absl::StatusOr<uint64_t> GraphIndexer::FindNode(const std::string& natural_key) {
   if (auto it = pending_keys_.find(natural_key); it != pending_keys_.end()) return it->second;
   if (auto it = committed_keys_.find(natural_key); it != committed_keys_.end()) return it->second;
   // Not created by this group (those are all in pending_keys_): a hit is
   // committed, and a node's key never changes.
-  absl::StatusOr<uint64_t> found = store_.FindNode(batch, natural_key);
+  absl::StatusOr<uint64_t> found = store_.FindNode(store_.database(), natural_key);
   if (found.ok() && committed_keys_.size() < kMaxCachedKeys) {
     committed_keys_.emplace(natural_key, *found);
   }
   return found;
 }
 
-absl::StatusOr<const storage::GraphNodeRecord*> GraphIndexer::FindRecord(uint64_t id,
-                                                                          WriteBatch& batch) {
+absl::StatusOr<const storage::GraphNodeRecord*> GraphIndexer::FindRecord(uint64_t id) {
   if (auto it = pending_records_.find(id); it != pending_records_.end()) return &it->second;
   if (auto it = committed_records_.find(id); it != committed_records_.end()) return &it->second;
   // Not changed by this group (those are all in pending_records_): the
   // batch holds nothing for it, so this reads the committed record.
-  ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(batch, id));
+  ASSIGN_OR_RETURN(std::string bytes, store_.ReadNode(store_.database(), id));
   storage::GraphNodeRecord record;
   if (!record.ParseFromString(bytes)) {
     return absl::DataLossError(absl::StrCat("graph node ", id, " record does not parse"));
@@ -108,13 +110,13 @@ absl::Status GraphIndexer::IndexPlan(const EventPlan& plan, uint64_t index, uint
 absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const EventPlan& plan,
                                                uint64_t index, uint64_t time_micros,
                                                WriteBatch& batch) {
-  absl::StatusOr<uint64_t> found = FindNode(mention.natural_key, batch);
+  absl::StatusOr<uint64_t> found = FindNode(mention.natural_key);
   uint64_t id;
   storage::GraphNodeRecord record;
   bool is_new = false;
   if (found.ok()) {
     id = *found;
-    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* known, FindRecord(id, batch));
+    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* known, FindRecord(id));
     record = *known;
   } else if (absl::IsNotFound(found.status())) {
     id = (*next_id_)++;
@@ -146,12 +148,15 @@ absl::StatusOr<uint64_t> GraphIndexer::Resolve(const NodeMention& mention, const
     pending_records_[id] = std::move(record);
   }
   for (const std::string& token : mention.subject_tokens) {
-    absl::StatusOr<uint64_t> seen = store_.FindSubject(batch, token, id);
-    if (absl::IsNotFound(seen.status())) {
-      store_.PutSubject(batch, token, id, index);
-    } else if (!seen.ok()) {
-      return seen.status();
+    // Written blind: the group's own entries are in group_subjects_, and a
+    // node this event created has none in the store yet.
+    if (!group_subjects_.emplace(token, id).second) continue;
+    if (!is_new) {
+      absl::StatusOr<uint64_t> seen = store_.FindSubject(store_.database(), token, id);
+      if (seen.ok()) continue;
+      if (!absl::IsNotFound(seen.status())) return seen.status();
     }
+    store_.PutSubject(batch, token, id, index);
   }
   if (mention.is_version) {
     RETURN_IF_ERROR(IndexVersionName(mention, id, !mention.digest.empty(), index, batch));
@@ -168,15 +173,23 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
   }
   std::vector<uint64_t> others;
   bool present = false;
-  RETURN_IF_ERROR(store_.ScanNames(batch, kind, mention.ns, mention.name, mention.version,
-                                   [&](uint64_t other, uint64_t) {
-                                     if (other == id) {
-                                       present = true;
-                                     } else {
-                                       others.push_back(other);
-                                     }
+  auto visit = [&](uint64_t other) {
+    if (other == id) {
+      present = true;
+    } else {
+      others.push_back(other);
+    }
+  };
+  // Entries are written blind: the committed ones from the store, the
+  // group's own from group_names_.
+  RETURN_IF_ERROR(store_.ScanNames(store_.database(), kind, mention.ns, mention.name,
+                                   mention.version, [&](uint64_t other, uint64_t) {
+                                     visit(other);
                                      return true;
                                    }));
+  std::vector<uint64_t>& group_ids = group_names_[absl::string_view(entry).substr(
+      0, entry.size() - sizeof(uint64_t))];  // The entry without its node ID.
+  for (uint64_t other : group_ids) visit(other);
   if (present) {
     // Mentioned again: likely hot (a shared input). Only such entries are
     // remembered, so the set stays small and is rarely cleared.
@@ -184,13 +197,14 @@ absl::Status GraphIndexer::IndexVersionName(const NodeMention& mention, uint64_t
     return absl::OkStatus();
   }
   store_.PutName(batch, kind, mention.ns, mention.name, mention.version, id, index);
+  group_ids.push_back(id);
   // Without a version label a name says "some version of this dataset", not
   // which one: linking it would merge every digest ever filed under it.
   if (mention.version.empty()) return absl::OkStatus();
   // Whoever joins a name second makes the link, so the links do not depend
   // on arrival order: name-only node -> digest node.
   for (uint64_t other : others) {
-    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* record, FindRecord(other, batch));
+    ASSIGN_OR_RETURN(const storage::GraphNodeRecord* record, FindRecord(other));
     const bool other_by_digest = !record->digest().empty();
     if (by_digest == other_by_digest) continue;  // Two digests under one name stay apart.
     if (by_digest) {

@@ -1,9 +1,12 @@
 // GraphIndexer: keeps the lineage graph in RocksDB in step with the log.
 // The log writer calls it for every appended event, inside the group's
 // WriteBatch, so graph updates commit atomically with the log entries that
-// assert them. It reads through the batch (earlier events of the same group
-// are visible), assigns node IDs in log order, and records every edge and
-// property change with the log index that asserted it.
+// assert them. Its writes are blind (WriteBatch::PutBlind: no ordered index
+// to keep) and it reads only the committed store, so it keeps what its own
+// group wrote itself (node keys and records, names, subjects, edges: later
+// events of the group see earlier ones through it). It assigns node IDs in
+// log order and records every edge and property change with the log index
+// that asserted it.
 //
 // After a commit it hands the group's GraphDelta to `on_commit` (the
 // in-memory graph); after an abort it drops it. Callers that drive it by
@@ -29,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -69,14 +74,14 @@ class GraphIndexer : public EntryIndexer {
   absl::Status IndexVersionName(const NodeMention& mention, uint64_t id, bool by_digest,
                                 uint64_t index, WriteBatch& batch);
 
-  // The node ID of `natural_key`, from the caches or the store (through
-  // the batch); NOT_FOUND if there is no such node yet.
-  absl::StatusOr<uint64_t> FindNode(const std::string& natural_key, WriteBatch& batch);
+  // The node ID of `natural_key`, from the caches or the committed store;
+  // NOT_FOUND if there is no such node yet.
+  absl::StatusOr<uint64_t> FindNode(const std::string& natural_key);
 
   // Node `id`'s record as the group sees it: the group's own change, else
   // the committed record (cached, or read and parsed). Valid until the
   // next call.
-  absl::StatusOr<const storage::GraphNodeRecord*> FindRecord(uint64_t id, WriteBatch& batch);
+  absl::StatusOr<const storage::GraphNodeRecord*> FindRecord(uint64_t id);
 
   // Bounds the committed-key cache (about 100 bytes an entry); it is
   // emptied when full, which costs only re-reads.
@@ -113,6 +118,11 @@ class GraphIndexer : public EntryIndexer {
   // pending_edges_ they are every edge the group wrote, so edges are
   // written blind and looked up in the committed store only.
   absl::flat_hash_set<std::tuple<uint64_t, uint8_t, uint64_t>> new_node_edges_;
+  // Version-name entries the group wrote: node IDs by name prefix (the
+  // entry without its ID), for the scans of later events in the group.
+  absl::flat_hash_map<std::string, std::vector<uint64_t>> group_names_;
+  // Subject entries (token, node) the group wrote or found.
+  absl::flat_hash_set<std::pair<std::string, uint64_t>> group_subjects_;
   // Nodes created by the event being indexed.
   absl::flat_hash_set<uint64_t> created_by_event_;
 };

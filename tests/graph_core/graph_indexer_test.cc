@@ -280,5 +280,31 @@ TEST_F(GraphIndexerTest, KnownEdgesBetweenKnownNodesForgetAbortedOnes) {
   EXPECT_EQ(published_edges_, 4u);
 }
 
+TEST_F(GraphIndexerTest, ASubjectEntryKeepsTheFirstLogIndexThatAssertedIt) {
+  // Subject entries are written blind: within a group the indexer must
+  // remember its own, and across groups find the committed one.
+  auto subject_plan = [](const std::string& event_id, const std::string& name,
+                        const std::string& token) {
+    EventPlan plan = VersionPlan(event_id, name, /*digest=*/"");
+    plan.nodes[0].subject_tokens.push_back(token);
+    return plan;
+  };
+  Commit({subject_plan("e0", "raw", "tok"), subject_plan("e1", "raw", "tok")});
+  const uint64_t raw =
+      *store_->FindNode(*db_, VersionKeyByName(v1::NODE_KIND_DATASET_VERSION, "ns", "raw", "1"));
+  EXPECT_EQ(*store_->FindSubject(*db_, "tok", raw), 0u);
+  Commit({subject_plan("e2", "raw", "tok"), subject_plan("e3", "raw", "other")});
+  EXPECT_EQ(*store_->FindSubject(*db_, "tok", raw), 0u);
+  EXPECT_EQ(*store_->FindSubject(*db_, "other", raw), 3u);
+  // An aborted group's entry is forgotten: the same token later is written.
+  {
+    WriteBatch batch(*db_);
+    ASSERT_TRUE(indexer_->IndexPlan(subject_plan("e4", "raw", "third"), next_index_, 0, batch).ok());
+    indexer_->OnAborted();
+  }
+  Commit({subject_plan("e4", "raw", "third")});
+  EXPECT_EQ(*store_->FindSubject(*db_, "third", raw), 4u);
+}
+
 }  // namespace
 }  // namespace lineage
